@@ -8,7 +8,8 @@ export default defineConfig({
     build: { rollupOptions: { input: { index: resolve('src/main/index.ts') } } },
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
+    // A sandboxed preload cannot require packages: bundle zod into it.
+    plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],
     build: {
       rollupOptions: {
         input: { index: resolve('src/preload/index.ts') },

@@ -28,7 +28,7 @@ export default tseslint.config(
     // The engine and the headless host run without the Electron binary: importing it would try to download it.
     files: ['src/core/**', 'src/server/**', 'src/cli/**', 'scripts/**', 'tests/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['electron', '**/renderer/**', '**/main/**'] }],
+      'no-restricted-imports': ['error', { patterns: ['electron', '**/renderer/**', '**/main/index*'] }],
     },
   },
   {

@@ -1,0 +1,33 @@
+import { useAppStore } from '../store/app-store';
+
+const KIND_LABEL = { simulated: 'SIMULATED', replay: 'REPLAY', exchange: 'LIVE' } as const;
+
+/** Feed kind, series, speed and throughput, always visible at the bottom. */
+export function StatusBar(): React.JSX.Element {
+  const feed = useAppStore((s) => s.feed);
+  const connection = useAppStore((s) => s.connection);
+  const transport = useAppStore((s) => s.transport);
+  return (
+    <footer className="status-bar" data-testid="status-bar">
+      <span className={`conn conn-${connection}`} title={`host connection: ${connection}`}>
+        ● {connection === 'open' ? 'connected' : connection}
+        {transport ? ` (${transport === 'electron' ? 'desktop' : 'headless'})` : ''}
+      </span>
+      {feed && (
+        <>
+          <span className={`feed-kind feed-kind-${feed.kind}`} data-testid="feed-kind">
+            {KIND_LABEL[feed.kind]}
+          </span>
+          <span data-testid="feed-series">
+            {feed.series.exchange} · {feed.series.symbol} · {feed.series.timeframe}
+          </span>
+          {feed.replaySpeed !== null && <span data-testid="feed-speed">speed {feed.replaySpeed === 'max' ? 'max' : `${feed.replaySpeed}×`}</span>}
+          <span data-testid="feed-state">{feed.state}</span>
+          <span data-testid="feed-rate">{feed.messagesPerSecond.toLocaleString()} msg/s</span>
+          {feed.progress !== null && <span data-testid="feed-progress">{(feed.progress * 100).toFixed(1)}%</span>}
+          <span className="feed-label">{feed.label}</span>
+        </>
+      )}
+    </footer>
+  );
+}

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readAppVersion } from '../core/app-version';
+import { databasePath, resolveDataDir } from '../core/config/data-dir';
+import { Workstation } from '../core/workstation';
+import { startHeadlessServer } from './headless-server';
+
+const USAGE = `Usage: npm run serve -- [--port N] [--data-dir DIR] [--seed N]
+  --port      port on 127.0.0.1 (default 4170, or PARALLAX_PORT; 0 picks a free one)
+  --data-dir  where the database lives (default: PARALLAX_DATA_DIR or the user-data folder)
+  --seed      seed of the simulated market (default 42)`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = parseIntArg('--port', values.port ?? process.env.PARALLAX_PORT ?? '4170', 0, 65535);
+  const seed = parseIntArg('--seed', values.seed ?? '42', 0, 2 ** 31 - 1);
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const dataDir = resolveDataDir(values['data-dir']);
+  const rendererDir = resolve(root, 'out/renderer');
+  if (!existsSync(resolve(rendererDir, 'index.html'))) {
+    console.warn('[parallax] the UI is not built (out/renderer); run `npm run build` — serving the API only');
+  }
+
+  const workstation = new Workstation({
+    databasePath: databasePath(dataDir),
+    appVersion: readAppVersion(resolve(root, 'package.json')),
+    simulatedSeed: seed,
+  });
+  const server = await startHeadlessServer({ workstation, rendererDir, port });
+  console.log(`Parallax headless UI: ${server.url}`);
+  console.log(`  data: ${dataDir}   (Ctrl-C to stop)`);
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n[parallax] ${signal}: shutting down`);
+    void server
+      .close()
+      .then(() => workstation.dispose())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        console.error('[parallax] shutdown failed:', error);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function parseIntArg(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+main().catch((error: unknown) => {
+  if (error && typeof error === 'object' && 'code' in error && error.code === 'EADDRINUSE') {
+    console.error('[parallax] that port is in use: pass --port N (or 0 for any free port)');
+  } else {
+    console.error('[parallax] failed to start:', error);
+  }
+  process.exit(1);
+});
