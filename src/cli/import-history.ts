@@ -27,7 +27,8 @@ function main(): number {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const timeframe = values.timeframe === undefined ? undefined : TimeframeSchema.safeParse(values.timeframe);
+  const timeframe =
+    values.timeframe === undefined ? undefined : TimeframeSchema.safeParse(values.timeframe);
   if (timeframe && !timeframe.success) {
     console.error(`--timeframe must be one of ${TimeframeSchema.options.join(', ')}`);
     return 2;

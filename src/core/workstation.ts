@@ -48,9 +48,13 @@ export class Workstation implements Disposable {
     this.db = openDatabase({ path: options.databasePath });
     this.candles = new CandleRepository(this.db);
     this.importer = new HistoryImporter(this.db, this.candles, this.clock);
-    this.batcher = new MarketBarsBatcher(this.clock, (batch) => this.events.emit('marketBars', batch));
+    this.batcher = new MarketBarsBatcher(this.clock, (batch) =>
+      this.events.emit('marketBars', batch),
+    );
     this.feedSubscriptions.add(this.batcher);
-    this.feed = this.createFeed(options.initialFeed ?? { kind: 'simulated', seed: options.simulatedSeed ?? 42 });
+    this.feed = this.createFeed(
+      options.initialFeed ?? { kind: 'simulated', seed: options.simulatedSeed ?? 42 },
+    );
     this.attachFeed();
     this.scheduleStatus();
     this.dispatcher = new ApiDispatcher(this.handlers());
@@ -82,11 +86,16 @@ export class Workstation implements Disposable {
 
   private createFeed(selection: FeedSelection): MarketFeed {
     if (selection.kind === 'simulated') {
-      return new SimulatedFeed(this.clock, { seed: selection.seed ?? this.options.simulatedSeed ?? 42, symbol: selection.symbol });
+      return new SimulatedFeed(this.clock, {
+        seed: selection.seed ?? this.options.simulatedSeed ?? 42,
+        symbol: selection.symbol,
+      });
     }
     if (this.candles.count(selection.series, selection.from, selection.to) === 0) {
       const s = selection.series;
-      throw new UserFacingError(`no stored history for ${s.exchange} ${s.symbol} ${s.timeframe} in that range — import some first`);
+      throw new UserFacingError(
+        `no stored history for ${s.exchange} ${s.symbol} ${s.timeframe} in that range — import some first`,
+      );
     }
     return new ReplayFeed(this.clock, this.candles, selection);
   }
@@ -114,18 +123,28 @@ export class Workstation implements Disposable {
 
   private handlers(): ApiHandlers {
     return {
-      getAppInfo: () => ({ name: 'Parallax', version: this.options.appVersion, node: process.versions.node }),
+      getAppInfo: () => ({
+        name: 'Parallax',
+        version: this.options.appVersion,
+        node: process.versions.node,
+      }),
       getFeedStatus: () => this.feed.status(),
       selectFeed: (selection) => this.selectFeed(selection),
       setReplaySpeed: ({ speed }) => {
-        if (!(this.feed instanceof ReplayFeed)) throw new UserFacingError('the replay speed applies to a replay; the current feed is not one');
+        if (!(this.feed instanceof ReplayFeed))
+          throw new UserFacingError(
+            'the replay speed applies to a replay; the current feed is not one',
+          );
         this.feed.setSpeed(speed);
         return this.feed.status();
       },
       getFeedCandles: ({ limit }) => ({ series: this.feed.series, ...this.feed.recent(limit) }),
       getCandles: ({ series, from, to, limit }) => ({
         series,
-        candles: from !== undefined ? this.candles.range(series, from, to ?? Number.MAX_SAFE_INTEGER, limit) : this.candles.last(series, limit, to),
+        candles:
+          from !== undefined
+            ? this.candles.range(series, from, to ?? Number.MAX_SAFE_INTEGER, limit)
+            : this.candles.last(series, limit, to),
       }),
       listSeries: () => this.candles.listSeries(),
       importHistory: (request) => {

@@ -36,7 +36,9 @@ if (!app.requestSingleInstanceLock()) {
     const ws = workstation;
 
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] },
+      });
     });
 
     window = new BrowserWindow({
@@ -64,15 +66,14 @@ if (!app.requestSingleInstanceLock()) {
       return { action: 'deny' };
     });
 
-    const handleCall = createIpcCallHandler(
-      ws.dispatcher,
-      (sender) => {
-        const event = sender as IpcMainInvokeEvent;
-        return event.sender === win.webContents && event.senderFrame === win.webContents.mainFrame;
-      },
-    );
-    ipcMain.handle(IPC_CALL_CHANNEL, (event: IpcMainInvokeEvent, method: unknown, params: unknown): Promise<CallOutcome> =>
-      handleCall(event, method, params),
+    const handleCall = createIpcCallHandler(ws.dispatcher, (sender) => {
+      const event = sender as IpcMainInvokeEvent;
+      return event.sender === win.webContents && event.senderFrame === win.webContents.mainFrame;
+    });
+    ipcMain.handle(
+      IPC_CALL_CHANNEL,
+      (event: IpcMainInvokeEvent, method: unknown, params: unknown): Promise<CallOutcome> =>
+        handleCall(event, method, params),
     );
     const events = ws.events.subscribe(({ event, payload }) => {
       if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event, payload);

@@ -14,7 +14,10 @@ export function createIpcCallHandler(
   return async (sender, method, params) => {
     if (!isTrustedSender(sender)) {
       log('[parallax] refused IPC call from a foreign frame');
-      return { ok: false, error: { code: 'BAD_FRAME', message: 'calls are accepted from the app window only' } };
+      return {
+        ok: false,
+        error: { code: 'BAD_FRAME', message: 'calls are accepted from the app window only' },
+      };
     }
     return dispatcher.dispatch(method, params);
   };

@@ -9,12 +9,19 @@ import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallOutcome } from '../shared
 const bridge = Object.freeze({
   call(method: string, params: unknown): Promise<CallOutcome> {
     if (!isMethodName(method)) {
-      return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method: ${String(method).slice(0, 128)}` } });
+      return Promise.resolve({
+        ok: false,
+        error: {
+          code: 'UNKNOWN_METHOD',
+          message: `unknown method: ${String(method).slice(0, 128)}`,
+        },
+      });
     }
     return ipcRenderer.invoke(IPC_CALL_CHANNEL, method, params) as Promise<CallOutcome>;
   },
   onEvent(listener: (event: string, payload: unknown) => void): () => void {
-    const handler = (_e: IpcRendererEvent, event: string, payload: unknown): void => listener(event, payload);
+    const handler = (_e: IpcRendererEvent, event: string, payload: unknown): void =>
+      listener(event, payload);
     ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
     return () => ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
   },

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -52,7 +52,9 @@ const CSP =
  * 127.0.0.1. A random token in the URL and an Origin check keep other web pages the user
  * visits from driving the workstation.
  */
-export async function startHeadlessServer(options: HeadlessServerOptions): Promise<RunningHeadlessServer> {
+export async function startHeadlessServer(
+  options: HeadlessServerOptions,
+): Promise<RunningHeadlessServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const maxRequestBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
   const log = options.log ?? ((m: string) => console.warn(m));
@@ -74,7 +76,9 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     const refusal = refuseReason(url, req.headers.origin, token, allowedOrigins);
     if (refusal) {
       log(`[parallax] refused WebSocket connection: ${refusal.reason}`);
-      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.statusText}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal.reason}\n`);
+      socket.end(
+        `HTTP/1.1 ${refusal.status} ${refusal.statusText}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal.reason}\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -94,24 +98,40 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   async function onMessage(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
     const bytes = rawLength(data);
     if (bytes > maxRequestBytes) {
-      sendError(ws, null, { code: 'PAYLOAD_TOO_LARGE', message: `request of ${bytes} bytes exceeds the ${maxRequestBytes}-byte limit` });
+      sendError(ws, null, {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `request of ${bytes} bytes exceeds the ${maxRequestBytes}-byte limit`,
+      });
       return;
     }
     if (isBinary) {
-      sendError(ws, null, { code: 'BAD_FRAME', message: 'binary frames are not accepted; send JSON text' });
+      sendError(ws, null, {
+        code: 'BAD_FRAME',
+        message: 'binary frames are not accepted; send JSON text',
+      });
       return;
     }
     let json: unknown;
     try {
       json = JSON.parse(rawText(data));
     } catch (error) {
-      sendError(ws, null, { code: 'MALFORMED_JSON', message: `request is not valid JSON: ${(error as Error).message}` });
+      sendError(ws, null, {
+        code: 'MALFORMED_JSON',
+        message: `request is not valid JSON: ${(error as Error).message}`,
+      });
       return;
     }
     const frame = CallFrameSchema.safeParse(json);
     if (!frame.success) {
-      const id = typeof json === 'object' && json !== null && Number.isInteger((json as { id?: unknown }).id) ? Number((json as { id: number }).id) : null;
-      sendError(ws, id, { code: 'BAD_FRAME', message: 'request must be {type:"call", id, method, params}', issues: zodIssues(frame.error) });
+      const id =
+        typeof json === 'object' && json !== null && Number.isInteger((json as { id?: unknown }).id)
+          ? Number((json as { id: number }).id)
+          : null;
+      sendError(ws, id, {
+        code: 'BAD_FRAME',
+        message: 'request must be {type:"call", id, method, params}',
+        issues: zodIssues(frame.error),
+      });
       return;
     }
     const outcome = await workstation.dispatcher.dispatch(frame.data.method, frame.data.params);
@@ -144,7 +164,8 @@ function refuseReason(
   token: string,
   allowedOrigins: ReadonlySet<string>,
 ): { status: number; statusText: string; reason: string } | undefined {
-  if (url.pathname !== '/api') return { status: 404, statusText: 'Not Found', reason: 'the API lives at /api' };
+  if (url.pathname !== '/api')
+    return { status: 404, statusText: 'Not Found', reason: 'the API lives at /api' };
   const given = url.searchParams.get('token') ?? '';
   const a = Buffer.from(given);
   const b = Buffer.from(token);
@@ -168,14 +189,24 @@ function rawText(data: RawData): string {
   return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
-async function serveStatic(rendererDir: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const headers = { 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' };
+async function serveStatic(
+  rendererDir: string | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const headers = {
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, headers).end();
     return;
   }
   if (!rendererDir) {
-    res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('the UI is not built; run npm run build\n');
+    res
+      .writeHead(404, { ...headers, 'Content-Type': 'text/plain' })
+      .end('the UI is not built; run npm run build\n');
     return;
   }
   const root = resolve(rendererDir);
@@ -189,7 +220,11 @@ async function serveStatic(rendererDir: string | undefined, req: IncomingMessage
     const info = await stat(file);
     if (!info.isFile()) throw new Error('not a file');
     const body = await readFile(file);
-    res.writeHead(200, { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-cache',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch {
     res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found\n');

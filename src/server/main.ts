@@ -32,7 +32,9 @@ async function main(): Promise<void> {
   const dataDir = resolveDataDir(values['data-dir']);
   const rendererDir = resolve(root, 'out/renderer');
   if (!existsSync(resolve(rendererDir, 'index.html'))) {
-    console.warn('[parallax] the UI is not built (out/renderer); run `npm run build` — serving the API only');
+    console.warn(
+      '[parallax] the UI is not built (out/renderer); run `npm run build` — serving the API only',
+    );
   }
 
   const workstation = new Workstation({
@@ -65,7 +67,9 @@ async function main(): Promise<void> {
 function parseIntArg(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}\n\n${USAGE}`);
+    console.error(
+      `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}\n\n${USAGE}`,
+    );
     process.exit(2);
   }
   return n;

@@ -1,5 +1,12 @@
 import { ApiError } from './api-errors';
-import { apiEvents, apiMethods, type Api, type EventName, type EventPayload, type MethodName } from './api';
+import {
+  apiEvents,
+  apiMethods,
+  type Api,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+} from './api';
 import type { CallOutcome } from './wire';
 import { toDisposable, type Disposable } from './disposable';
 
@@ -21,7 +28,8 @@ export function createApiClient(transport: ApiTransport): Api {
 
   const client: Record<string, unknown> = {
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Disposable {
-      if (!Object.prototype.hasOwnProperty.call(apiEvents, event)) throw new Error(`unknown event ${event}`);
+      if (!Object.prototype.hasOwnProperty.call(apiEvents, event))
+        throw new Error(`unknown event ${event}`);
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
       set.add(listener as (payload: never) => void);

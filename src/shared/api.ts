@@ -26,11 +26,18 @@ export const apiMethods = {
   },
   getFeedStatus: { params: noParams, result: FeedStatusSchema },
   selectFeed: { params: FeedSelectionSchema, result: FeedStatusSchema },
-  setReplaySpeed: { params: z.object({ speed: ReplaySpeedSchema }).strict(), result: FeedStatusSchema },
+  setReplaySpeed: {
+    params: z.object({ speed: ReplaySpeedSchema }).strict(),
+    result: FeedStatusSchema,
+  },
   /** Bars the current feed has produced so far (newest last), for a chart's first paint. */
   getFeedCandles: {
     params: z.object({ limit: z.number().int().min(1).max(1_000_000).default(5_000) }).strict(),
-    result: z.object({ series: SeriesKeySchema, candles: z.array(CandleSchema), forming: CandleSchema.nullable() }),
+    result: z.object({
+      series: SeriesKeySchema,
+      candles: z.array(CandleSchema),
+      forming: CandleSchema.nullable(),
+    }),
   },
   /** Stored history of one series. */
   getCandles: {
@@ -71,7 +78,9 @@ export type Result<M extends MethodName> = z.output<ApiMethods[M]['result']>;
 export type EventPayload<E extends EventName> = z.output<(typeof apiEvents)[E]>;
 
 /** The handler table core builds; both hosts serve it. */
-export type ApiHandlers = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> | Result<M> };
+export type ApiHandlers = {
+  [M in MethodName]: (params: Params<M>) => Promise<Result<M>> | Result<M>;
+};
 
 /** What the renderer talks to; it never knows which transport sits behind it. */
 export type Api = { [M in MethodName]: (params: ParamsIn<M>) => Promise<Result<M>> } & {

@@ -83,10 +83,22 @@ export const FeedKindSchema = z.enum(FEED_KINDS);
 export type FeedKind = z.infer<typeof FeedKindSchema>;
 
 /** Replay speeds: a multiple of real time, or 'max' for as fast as possible. */
-export const ReplaySpeedSchema = z.union([z.literal(1), z.literal(10), z.literal(100), z.literal('max')]);
+export const ReplaySpeedSchema = z.union([
+  z.literal(1),
+  z.literal(10),
+  z.literal(100),
+  z.literal('max'),
+]);
 export type ReplaySpeed = z.infer<typeof ReplaySpeedSchema>;
 
-export const FeedStateSchema = z.enum(['starting', 'live', 'reconnecting', 'paused', 'ended', 'error']);
+export const FeedStateSchema = z.enum([
+  'starting',
+  'live',
+  'reconnecting',
+  'paused',
+  'ended',
+  'error',
+]);
 export type FeedState = z.infer<typeof FeedStateSchema>;
 
 export const FeedStatusSchema = z.object({
@@ -114,7 +126,12 @@ export type CandleEvent = z.infer<typeof CandleEventSchema>;
 export const FeedSelectionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('simulated'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
     symbol: name.optional(),
   }),
   z.object({

@@ -17,7 +17,11 @@ export const CallOutcomeSchema = z.discriminatedUnion('ok', [
 export type CallOutcome = z.infer<typeof CallOutcomeSchema>;
 
 export const ServerFrameSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('result'), id: z.number().int().nullable(), outcome: CallOutcomeSchema }),
+  z.object({
+    type: z.literal('result'),
+    id: z.number().int().nullable(),
+    outcome: CallOutcomeSchema,
+  }),
   z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;

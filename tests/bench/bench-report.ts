@@ -35,10 +35,19 @@ export function withRatios(report: BenchReport): BenchReport {
 }
 
 export function formatReportMarkdown(report: BenchReport, environment: string): string {
-  const lines = [`# ${report.title}`, '', environment, '', '| measure | value | unit | × baseline | target |', '|---|---:|---|---:|---|'];
+  const lines = [
+    `# ${report.title}`,
+    '',
+    environment,
+    '',
+    '| measure | value | unit | × baseline | target |',
+    '|---|---:|---|---:|---|',
+  ];
   for (const r of report.rows) {
     const ratio = r.ratio !== undefined ? `${r.ratio.toFixed(1)}× ${r.baseline}` : '';
-    lines.push(`| ${r.label} | ${formatNumber(r.value)} | ${r.unit} | ${ratio} | ${r.target ?? ''} |`);
+    lines.push(
+      `| ${r.label} | ${formatNumber(r.value)} | ${r.unit} | ${ratio} | ${r.target ?? ''} |`,
+    );
   }
   if (report.notes?.length) lines.push('', ...report.notes.map((n) => `- ${n}`));
   return lines.join('\n') + '\n';
@@ -47,7 +56,10 @@ export function formatReportMarkdown(report: BenchReport, environment: string): 
 export function writeReport(report: BenchReport, environment: string): void {
   const dir = resolve(PROJECT_ROOT, 'tests/bench/results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(resolve(dir, `${report.name}.json`), JSON.stringify({ environment, ...report }, null, 2) + '\n');
+  writeFileSync(
+    resolve(dir, `${report.name}.json`),
+    JSON.stringify({ environment, ...report }, null, 2) + '\n',
+  );
   writeFileSync(resolve(dir, `${report.name}.md`), formatReportMarkdown(report, environment));
 }
 

@@ -61,8 +61,14 @@ export class ApiDispatcher {
     if (error instanceof Error && error.name === 'CandleFileError') {
       return { code: 'FAILED', method, message: error.message };
     }
-    this.log(`[parallax] ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return { code: 'INTERNAL', method, message: `${method} failed: ${error instanceof Error ? error.message : String(error)}` };
+    this.log(
+      `[parallax] ${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return {
+      code: 'INTERNAL',
+      method,
+      message: `${method} failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 

@@ -14,8 +14,10 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
   const fromEnv = env[DATA_DIR_ENV];
   if (fromEnv) return resolve(fromEnv);
   const home = homedir();
-  if (process.platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Parallax');
-  if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', 'Parallax');
+  if (process.platform === 'win32')
+    return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Parallax');
+  if (process.platform === 'darwin')
+    return join(home, 'Library', 'Application Support', 'Parallax');
   return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'Parallax');
 }
 

@@ -9,7 +9,9 @@ export type Listener<T> = (value: T) => void;
 export class Emitter<T> implements Disposable {
   private listeners: Array<Listener<T>> = [];
 
-  public constructor(private readonly onListenerError: (error: unknown) => void = defaultListenerError) {}
+  public constructor(
+    private readonly onListenerError: (error: unknown) => void = defaultListenerError,
+  ) {}
 
   public readonly event = (listener: Listener<T>): Disposable => {
     this.listeners.push(listener);

@@ -16,7 +16,9 @@ export class CandleFileError extends Error {
   ) {
     const shown = issues
       .slice(0, 5)
-      .map((i) => (i.line > 0 ? `${fileName}:${i.line}: ${i.message}` : `${fileName}: ${i.message}`));
+      .map((i) =>
+        i.line > 0 ? `${fileName}:${i.line}: ${i.message}` : `${fileName}: ${i.message}`,
+      );
     const more = totalIssues > shown.length ? ` (and ${totalIssues - shown.length} more)` : '';
     super(shown.join('; ') + more);
     this.name = 'CandleFileError';
@@ -37,7 +39,10 @@ const NUMBER_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-const HEADER_ALIASES: Record<'time' | 'open' | 'high' | 'low' | 'close' | 'volume', readonly string[]> = {
+const HEADER_ALIASES: Record<
+  'time' | 'open' | 'high' | 'low' | 'close' | 'volume',
+  readonly string[]
+> = {
   time: ['open_time', 'opentime', 'timestamp', 'time', 'date', 'datetime', 'ts', 't', 'unix'],
   open: ['open', 'o'],
   high: ['high', 'h'],
@@ -98,12 +103,20 @@ interface Columns {
 }
 
 function columnsFromHeader(header: readonly string[]): Columns | CandleFileIssue {
-  const names = header.map((h) => h.trim().toLowerCase().replace(/\s*\(.*\)$/, ''));
+  const names = header.map((h) =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/\s*\(.*\)$/, ''),
+  );
   const cols: Partial<Columns> = {};
   for (const key of Object.keys(HEADER_ALIASES) as Array<keyof Columns>) {
     const idx = names.findIndex((n) => HEADER_ALIASES[key].includes(n));
     if (idx < 0) {
-      return { line: 1, message: `header has no ${key} column (expected one of: ${HEADER_ALIASES[key].join(', ')})` };
+      return {
+        line: 1,
+        message: `header has no ${key} column (expected one of: ${HEADER_ALIASES[key].join(', ')})`,
+      };
     }
     cols[key] = idx;
   }
@@ -138,7 +151,11 @@ export interface ParseCandleFileOptions {
  * s/ms/µs times, Kraken's 7-column OHLCVT, Binance's 12-column archive. Every row is checked;
  * the file is refused as a whole if any row is bad, so an import never half-happens.
  */
-export function parseCandleFile(fileName: string, text: string, options: ParseCandleFileOptions = {}): ParsedCandleFile {
+export function parseCandleFile(
+  fileName: string,
+  text: string,
+  options: ParseCandleFileOptions = {},
+): ParsedCandleFile {
   const issues: CandleFileIssue[] = [];
   let issueCount = 0;
   const report = (line: number, message: string): void => {
@@ -149,34 +166,52 @@ export function parseCandleFile(fileName: string, text: string, options: ParseCa
   const lines = text.split(/\r?\n/);
   let firstDataLine = 0;
   while (firstDataLine < lines.length && lines[firstDataLine]!.trim() === '') firstDataLine++;
-  if (firstDataLine >= lines.length) throw new CandleFileError(fileName, [{ line: 0, message: 'file is empty' }]);
+  if (firstDataLine >= lines.length)
+    throw new CandleFileError(fileName, [{ line: 0, message: 'file is empty' }]);
 
-  const delimiter = lines[firstDataLine]!.includes(',') ? ',' : lines[firstDataLine]!.includes(';') ? ';' : '\t';
+  const delimiter = lines[firstDataLine]!.includes(',')
+    ? ','
+    : lines[firstDataLine]!.includes(';')
+      ? ';'
+      : '\t';
   const firstFields = lines[firstDataLine]!.split(delimiter);
   let columns: Columns;
   let format: string;
   let expectedWidth: number;
   if (looksLikeHeader(firstFields)) {
     const cols = columnsFromHeader(firstFields);
-    if ('message' in cols) throw new CandleFileError(fileName, [{ ...cols, line: firstDataLine + 1 }]);
+    if ('message' in cols)
+      throw new CandleFileError(fileName, [{ ...cols, line: firstDataLine + 1 }]);
     columns = cols;
     expectedWidth = firstFields.length;
-    format = firstFields.length === 12 && firstFields[6]?.trim().toLowerCase() === 'close_time' ? 'binance-archive' : 'csv-header';
+    format =
+      firstFields.length === 12 && firstFields[6]?.trim().toLowerCase() === 'close_time'
+        ? 'binance-archive'
+        : 'csv-header';
     firstDataLine++;
   } else {
     expectedWidth = firstFields.length;
     if (expectedWidth < 6) {
       throw new CandleFileError(fileName, [
-        { line: firstDataLine + 1, message: `expected at least 6 columns (time, open, high, low, close, volume), found ${expectedWidth}` },
+        {
+          line: firstDataLine + 1,
+          message: `expected at least 6 columns (time, open, high, low, close, volume), found ${expectedWidth}`,
+        },
       ]);
     }
     columns = { time: 0, open: 1, high: 2, low: 3, close: 4, volume: 5 };
-    format = expectedWidth === 12 ? 'binance-archive' : expectedWidth === 7 ? 'kraken-ohlcvt' : 'csv';
+    format =
+      expectedWidth === 12 ? 'binance-archive' : expectedWidth === 7 ? 'kraken-ohlcvt' : 'csv';
   }
 
   const candles: Candle[] = [];
   const lineOf: number[] = [];
-  const num = (fields: readonly string[], idx: number, what: string, line: number): number | undefined => {
+  const num = (
+    fields: readonly string[],
+    idx: number,
+    what: string,
+    line: number,
+  ): number | undefined => {
     const raw = fields[idx]?.trim() ?? '';
     if (!NUMBER_RE.test(raw)) {
       report(line, `${what} is not a number: ${JSON.stringify(raw.slice(0, 40))}`);
@@ -197,7 +232,10 @@ export function parseCandleFile(fileName: string, text: string, options: ParseCa
     const timeText = fields[columns.time]!.trim();
     const time = parseTime(timeText);
     if (time === undefined) {
-      report(line, `time is not an ISO date or epoch number: ${JSON.stringify(timeText.slice(0, 40))}`);
+      report(
+        line,
+        `time is not an ISO date or epoch number: ${JSON.stringify(timeText.slice(0, 40))}`,
+      );
       continue;
     }
     const open = num(fields, columns.open, 'open', line);
@@ -205,13 +243,23 @@ export function parseCandleFile(fileName: string, text: string, options: ParseCa
     const low = num(fields, columns.low, 'low', line);
     const close = num(fields, columns.close, 'close', line);
     const volume = num(fields, columns.volume, 'volume', line);
-    if (open === undefined || high === undefined || low === undefined || close === undefined || volume === undefined) continue;
+    if (
+      open === undefined ||
+      high === undefined ||
+      low === undefined ||
+      close === undefined ||
+      volume === undefined
+    )
+      continue;
     if (!(open > 0 && high > 0 && low > 0 && close > 0)) {
       report(line, 'prices must be positive');
       continue;
     }
     if (high < Math.max(open, close, low) || low > Math.min(open, close)) {
-      report(line, `inconsistent bar: high ${high} / low ${low} do not contain open ${open} and close ${close}`);
+      report(
+        line,
+        `inconsistent bar: high ${high} / low ${low} do not contain open ${open} and close ${close}`,
+      );
       continue;
     }
     if (volume < 0) {
@@ -220,7 +268,12 @@ export function parseCandleFile(fileName: string, text: string, options: ParseCa
     }
     const prev = candles[candles.length - 1];
     if (prev && time <= prev.time) {
-      report(line, time === prev.time ? `duplicate time ${new Date(time).toISOString()}` : `time goes backwards (${new Date(time).toISOString()})`);
+      report(
+        line,
+        time === prev.time
+          ? `duplicate time ${new Date(time).toISOString()}`
+          : `time goes backwards (${new Date(time).toISOString()})`,
+      );
       continue;
     }
     candles.push({ time, open, high, low, close, volume });
@@ -228,15 +281,25 @@ export function parseCandleFile(fileName: string, text: string, options: ParseCa
   }
 
   if (issueCount > 0) throw new CandleFileError(fileName, issues, issueCount);
-  if (candles.length === 0) throw new CandleFileError(fileName, [{ line: 0, message: 'no candle rows found' }]);
+  if (candles.length === 0)
+    throw new CandleFileError(fileName, [{ line: 0, message: 'no candle rows found' }]);
 
-  const step = options.timeframe ? TIMEFRAME_MS[options.timeframe] : dominantStep(candles.map((c) => c.time));
+  const step = options.timeframe
+    ? TIMEFRAME_MS[options.timeframe]
+    : dominantStep(candles.map((c) => c.time));
   if (step === undefined) {
-    throw new CandleFileError(fileName, [{ line: 0, message: 'one row is not enough to tell the bar length; give the timeframe' }]);
+    throw new CandleFileError(fileName, [
+      { line: 0, message: 'one row is not enough to tell the bar length; give the timeframe' },
+    ]);
   }
   const timeframe = options.timeframe ?? timeframeFromMs(step);
   if (!timeframe) {
-    throw new CandleFileError(fileName, [{ line: 0, message: `bars are ${step / 60_000} minutes apart, which is not a supported timeframe` }]);
+    throw new CandleFileError(fileName, [
+      {
+        line: 0,
+        message: `bars are ${step / 60_000} minutes apart, which is not a supported timeframe`,
+      },
+    ]);
   }
 
   let gaps = 0;
@@ -249,7 +312,11 @@ export function parseCandleFile(fileName: string, text: string, options: ParseCa
     }
     if (i > 0) {
       const d = c.time - candles[i - 1]!.time;
-      if (d % step !== 0) report(line, `bar is ${d / 60_000} minutes after the previous one, not a multiple of ${timeframe}`);
+      if (d % step !== 0)
+        report(
+          line,
+          `bar is ${d / 60_000} minutes after the previous one, not a multiple of ${timeframe}`,
+        );
       else gaps += d / step - 1;
     }
   }

@@ -31,25 +31,51 @@ export class HistoryImporter {
 
   public importFile(request: ImportCandleFileRequest): ImportReport {
     const { fileName } = request;
-    const parsed = parseCandleFile(fileName, decodeCandleBytes(request.bytes), { timeframe: request.timeframe });
+    const parsed = parseCandleFile(fileName, decodeCandleBytes(request.bytes), {
+      timeframe: request.timeframe,
+    });
     const guess = guessSeriesFromFileName(fileName);
     const exchange = (request.exchange ?? guess.exchange)?.toLowerCase();
     const rawSymbol = request.symbol ?? guess.symbol;
     if (!exchange || !rawSymbol) {
       throw new CandleFileError(fileName, [
-        { line: 0, message: 'cannot tell the exchange and symbol from the file name; give them (e.g. --exchange binance --symbol BTC/USDT)' },
+        {
+          line: 0,
+          message:
+            'cannot tell the exchange and symbol from the file name; give them (e.g. --exchange binance --symbol BTC/USDT)',
+        },
       ]);
     }
-    const key = SeriesKeySchema.safeParse({ exchange, symbol: normalizeSymbol(rawSymbol, exchange), timeframe: parsed.timeframe });
+    const key = SeriesKeySchema.safeParse({
+      exchange,
+      symbol: normalizeSymbol(rawSymbol, exchange),
+      timeframe: parsed.timeframe,
+    });
     if (!key.success) {
-      throw new CandleFileError(fileName, [{ line: 0, message: `exchange or symbol is not valid: ${key.error.issues[0]?.message ?? ''}` }]);
+      throw new CandleFileError(fileName, [
+        {
+          line: 0,
+          message: `exchange or symbol is not valid: ${key.error.issues[0]?.message ?? ''}`,
+        },
+      ]);
     }
     const series: SeriesKey = key.data;
     const first = parsed.candles[0]!.time;
     const last = parsed.candles[parsed.candles.length - 1]!.time;
     const inserted = this.db.transaction(() => {
       const n = this.candles.insert(series, parsed.candles);
-      this.recordStmt.run(fileName, series.exchange, series.symbol, series.timeframe, parsed.format, parsed.candles.length, n, first, last, this.clock.nowMs());
+      this.recordStmt.run(
+        fileName,
+        series.exchange,
+        series.symbol,
+        series.timeframe,
+        parsed.format,
+        parsed.candles.length,
+        n,
+        first,
+        last,
+        this.clock.nowMs(),
+      );
       return n;
     })();
     return {

@@ -10,7 +10,20 @@ const EXCHANGE_ALIASES: Record<string, string> = {
   'binance-cm': 'binancecoinm',
 };
 
-const QUOTES = ['USDT', 'USDC', 'BUSD', 'FDUSD', 'TUSD', 'USD', 'EUR', 'GBP', 'JPY', 'BTC', 'ETH', 'BNB'];
+const QUOTES = [
+  'USDT',
+  'USDC',
+  'BUSD',
+  'FDUSD',
+  'TUSD',
+  'USD',
+  'EUR',
+  'GBP',
+  'JPY',
+  'BTC',
+  'ETH',
+  'BNB',
+];
 const ASSET_ALIASES: Record<string, string> = { XBT: 'BTC', XXBT: 'BTC', XETH: 'ETH' };
 
 const asset = (code: string): string => ASSET_ALIASES[code] ?? code;
@@ -40,7 +53,10 @@ export interface SeriesNameGuess {
 }
 
 export function guessSeriesFromFileName(fileName: string): SeriesNameGuess {
-  const base = fileName.replace(/^.*[\\/]/, '').replace(/\.(gz|csv|txt)$/gi, '').replace(/\.(gz|csv|txt)$/gi, '');
+  const base = fileName
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.(gz|csv|txt)$/gi, '')
+    .replace(/\.(gz|csv|txt)$/gi, '');
   const parts = base.split('_');
   if (parts.length < 2) return {};
   const rawExchange = parts[0]!.toLowerCase();

@@ -48,7 +48,8 @@ export class BarBuffer {
 
   public push(bar: Candle): void {
     this.bars.push(bar);
-    if (this.bars.length > this.capacity * 1.25) this.bars.splice(0, this.bars.length - this.capacity);
+    if (this.bars.length > this.capacity * 1.25)
+      this.bars.splice(0, this.bars.length - this.capacity);
   }
 
   public newest(limit: number): Candle[] {

@@ -9,7 +9,7 @@ export interface MarketSimulatorOptions {
   /** Trades (price steps) per bar. */
   ticksPerBar: number;
   barMs: number;
-  /** GARCH(1,1) reaction and persistence; alpha + beta < 1. */
+  /** Bar-level GARCH(1,1) reaction and persistence; alpha + beta < 1. */
   garchAlpha: number;
   garchBeta: number;
   /** Degrees of freedom of the Student-t shocks: lower means fatter tails. */
@@ -23,25 +23,34 @@ export const MARKET_SIMULATOR_DEFAULTS: Omit<MarketSimulatorOptions, 'seed'> = {
   annualVolatility: 0.6,
   ticksPerBar: 60,
   barMs: 60_000,
-  garchAlpha: 0.06,
+  garchAlpha: 0.05,
   garchBeta: 0.93,
-  tailDof: 4,
+  tailDof: 5,
   baseVolume: 12,
 };
 
 const MINUTES_PER_YEAR = 525_600;
 
 /**
- * A synthetic market with the stylised facts of real ones: Student-t (fat-tailed) shocks and
- * GARCH(1,1) volatility clustering, sampled as ticks and assembled into OHLCV bars. Volume
- * rises with the size of the move. Deterministic for a seed.
+ * A synthetic market with the stylised facts of real ones: Student-t (fat-tailed) bar returns and
+ * GARCH(1,1) volatility clustering, sampled as ticks and assembled into OHLCV bars. The variance
+ * evolves once per bar from the previous bar's return (clustering across bars, as in real
+ * minute data); ticks inside a bar are normal with a variance drawn per bar from the scale
+ * mixture that makes the bar's return Student-t (a sum of t ticks would average the tails
+ * away). Volume rises with the size of the move.
+ * Deterministic for a seed. (alpha 0.05, beta 0.93, t(5) keep the fourth moment finite:
+ * beta² + 2·alpha·beta + 9·alpha² < 1.)
  */
 export class MarketSimulator {
   private readonly rng: SeededRandom;
   private readonly options: MarketSimulatorOptions;
   private readonly omega: number;
-  private variance: number;
-  private lastShock = 0;
+  /** Variance of one bar's log return. */
+  private barVariance: number;
+  /** Log return accumulated in the bar under way. */
+  private barShock = 0;
+  /** This bar's variance scale: a normal scale mixture makes each bar's return Student-t. */
+  private barMix = 1;
   private price: number;
 
   public constructor(options: Partial<MarketSimulatorOptions> & { seed: number }) {
@@ -52,9 +61,9 @@ export class MarketSimulator {
     }
     this.rng = new SeededRandom(o.seed);
     const barsPerYear = (MINUTES_PER_YEAR * 60_000) / o.barMs;
-    const tickVariance = (o.annualVolatility * o.annualVolatility) / (barsPerYear * o.ticksPerBar);
-    this.omega = tickVariance * (1 - o.garchAlpha - o.garchBeta);
-    this.variance = tickVariance;
+    const barVariance = (o.annualVolatility * o.annualVolatility) / barsPerYear;
+    this.omega = barVariance * (1 - o.garchAlpha - o.garchBeta);
+    this.barVariance = barVariance;
     this.price = o.startPrice;
   }
 
@@ -62,12 +71,20 @@ export class MarketSimulator {
     return this.price;
   }
 
-  /** The next trade price (one GARCH step). */
+  /** Starts a new bar: the GARCH step from the bar that just ended. */
+  public beginBar(): void {
+    const o = this.options;
+    this.barVariance =
+      this.omega + o.garchAlpha * this.barShock * this.barShock + o.garchBeta * this.barVariance;
+    this.barShock = 0;
+    this.barMix = this.rng.studentTVarianceScale(o.tailDof);
+  }
+
+  /** The next trade price inside the current bar. */
   public nextTick(): number {
     const o = this.options;
-    this.variance = this.omega + o.garchAlpha * this.lastShock * this.lastShock + o.garchBeta * this.variance;
-    const shock = Math.sqrt(this.variance) * this.rng.studentT(o.tailDof);
-    this.lastShock = shock;
+    const shock = Math.sqrt((this.barVariance * this.barMix) / o.ticksPerBar) * this.rng.normal();
+    this.barShock += shock;
     // Log-returns keep prices positive.
     this.price = roundPrice(this.price * Math.exp(shock));
     return this.price;
@@ -76,14 +93,15 @@ export class MarketSimulator {
   /** Volume of one tick, larger when the move was large. */
   public tickVolume(previousPrice: number, price: number): number {
     const o = this.options;
-    const typicalMove = Math.sqrt(this.omega / (1 - o.garchAlpha - o.garchBeta));
+    const typicalMove = Math.sqrt(this.omega / (1 - o.garchAlpha - o.garchBeta) / o.ticksPerBar);
     const move = Math.abs(Math.log(price / previousPrice)) / typicalMove;
     const noise = Math.exp(0.5 * this.rng.normal());
-    return roundVolume(((o.baseVolume / o.ticksPerBar) * (0.4 + 0.6 * move) * noise));
+    return roundVolume((o.baseVolume / o.ticksPerBar) * (0.4 + 0.6 * move) * noise);
   }
 
   /** A whole bar opening at `time`. */
   public nextBar(time: number): Candle {
+    this.beginBar();
     const open = this.price;
     let high = open;
     let low = open;

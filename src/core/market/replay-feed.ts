@@ -1,5 +1,12 @@
 import type { Disposable } from '../../shared/disposable';
-import { TIMEFRAME_MS, type Candle, type CandleEvent, type FeedStatus, type ReplaySpeed, type SeriesKey } from '../../shared/market';
+import {
+  TIMEFRAME_MS,
+  type Candle,
+  type CandleEvent,
+  type FeedStatus,
+  type ReplaySpeed,
+  type SeriesKey,
+} from '../../shared/market';
 import { Emitter } from '../events/emitter';
 import type { CandleRepository } from '../store/candle-repository';
 import type { Clock } from '../time/clock';
@@ -88,8 +95,10 @@ export class ReplayFeed implements MarketFeed {
     return { candles: this.played.newest(limit), forming: null };
   }
 
-  public readonly onBar = (listener: (event: CandleEvent) => void): Disposable => this.barEmitter.event(listener);
-  public readonly onStatus = (listener: (status: FeedStatus) => void): Disposable => this.statusEmitter.event(listener);
+  public readonly onBar = (listener: (event: CandleEvent) => void): Disposable =>
+    this.barEmitter.event(listener);
+  public readonly onStatus = (listener: (status: FeedStatus) => void): Disposable =>
+    this.statusEmitter.event(listener);
 
   public dispose(): void {
     this.timer?.dispose();

@@ -33,6 +33,19 @@ export class SeededRandom {
     return r * Math.cos(2 * Math.PI * v);
   }
 
+  /**
+   * A variance multiplier with mean 1 such that normal(0, w) is Student-t with `dof` degrees of
+   * freedom (unit variance): w = (dof − 2) / χ²(dof).
+   */
+  public studentTVarianceScale(dof: number): number {
+    let chi2 = 0;
+    for (let i = 0; i < dof; i++) {
+      const z = this.normal();
+      chi2 += z * z;
+    }
+    return (dof - 2) / chi2;
+  }
+
   /** Student-t with `dof` (integer ≥ 3) degrees of freedom, scaled to unit variance. */
   public studentT(dof: number): number {
     let chi2 = 0;

@@ -36,13 +36,21 @@ export class SimulatedFeed implements MarketFeed {
     private readonly clock: Clock,
     private readonly options: SimulatedFeedOptions,
   ) {
-    this.series = { exchange: SIMULATED_EXCHANGE, symbol: options.symbol ?? 'SIM/USDT', timeframe: '1m' };
-    this.simulator = new MarketSimulator({ seed: options.seed, ticksPerBar: Math.round(BAR_MS / (options.tickMs ?? 1000)) });
+    this.series = {
+      exchange: SIMULATED_EXCHANGE,
+      symbol: options.symbol ?? 'SIM/USDT',
+      timeframe: '1m',
+    };
+    this.simulator = new MarketSimulator({
+      seed: options.seed,
+      ticksPerBar: Math.round(BAR_MS / (options.tickMs ?? 1000)),
+    });
     this.tickMs = options.tickMs ?? 1000;
     const now = clock.nowMs();
     const currentBar = now - (now % BAR_MS);
     const history = options.historyBars ?? 1500;
-    for (let i = history; i > 0; i--) this.bars.push(this.simulator.nextBar(currentBar - i * BAR_MS));
+    for (let i = history; i > 0; i--)
+      this.bars.push(this.simulator.nextBar(currentBar - i * BAR_MS));
   }
 
   public start(): void {
@@ -76,8 +84,10 @@ export class SimulatedFeed implements MarketFeed {
     return { candles: this.bars.newest(limit), forming: this.forming ? { ...this.forming } : null };
   }
 
-  public readonly onBar = (listener: (event: CandleEvent) => void): Disposable => this.barEmitter.event(listener);
-  public readonly onStatus = (listener: (status: FeedStatus) => void): Disposable => this.statusEmitter.event(listener);
+  public readonly onBar = (listener: (event: CandleEvent) => void): Disposable =>
+    this.barEmitter.event(listener);
+  public readonly onStatus = (listener: (status: FeedStatus) => void): Disposable =>
+    this.statusEmitter.event(listener);
 
   public dispose(): void {
     this.stop();
@@ -95,11 +105,19 @@ export class SimulatedFeed implements MarketFeed {
     const now = this.clock.nowMs();
     const barTime = now - (now % BAR_MS);
     if (this.forming && this.forming.time < barTime) this.closeForming();
+    if (!this.forming) this.simulator.beginBar();
     const last = this.forming?.close ?? this.simulator.lastPrice;
     const price = this.simulator.nextTick();
     const volume = this.simulator.tickVolume(last, price);
     if (!this.forming) {
-      this.forming = { time: barTime, open: last, high: Math.max(last, price), low: Math.min(last, price), close: price, volume };
+      this.forming = {
+        time: barTime,
+        open: last,
+        high: Math.max(last, price),
+        low: Math.min(last, price),
+        close: price,
+        volume,
+      };
     } else {
       const f = this.forming;
       f.high = Math.max(f.high, price);

@@ -76,18 +76,36 @@ export class CandleRepository {
 
   /** Bars with open time in [from, to], oldest first, at most `limit`. */
   public range(series: SeriesKey, from: number, to: number, limit: number): Candle[] {
-    const rows = this.rangeAscStmt.all(series.exchange, series.symbol, series.timeframe, from, to, limit) as CandleRow[];
+    const rows = this.rangeAscStmt.all(
+      series.exchange,
+      series.symbol,
+      series.timeframe,
+      from,
+      to,
+      limit,
+    ) as CandleRow[];
     return rows.map(toCandle);
   }
 
   /** The newest `limit` bars with open time ≤ `to`, oldest first. */
   public last(series: SeriesKey, limit: number, to = Number.MAX_SAFE_INTEGER): Candle[] {
-    const rows = this.lastStmt.all(series.exchange, series.symbol, series.timeframe, to, limit) as CandleRow[];
+    const rows = this.lastStmt.all(
+      series.exchange,
+      series.symbol,
+      series.timeframe,
+      to,
+      limit,
+    ) as CandleRow[];
     return rows.reverse().map(toCandle);
   }
 
   /** Iterates a range lazily, oldest first, without loading it all. */
-  public *iterate(series: SeriesKey, from = 0, to = Number.MAX_SAFE_INTEGER, pageSize = 10_000): Generator<Candle> {
+  public *iterate(
+    series: SeriesKey,
+    from = 0,
+    to = Number.MAX_SAFE_INTEGER,
+    pageSize = 10_000,
+  ): Generator<Candle> {
     let cursor = from;
     for (;;) {
       const page = this.range(series, cursor, to, pageSize);
@@ -98,7 +116,9 @@ export class CandleRepository {
   }
 
   public count(series: SeriesKey, from = 0, to = Number.MAX_SAFE_INTEGER): number {
-    const row = this.countStmt.get(series.exchange, series.symbol, series.timeframe, from, to) as { n: number };
+    const row = this.countStmt.get(series.exchange, series.symbol, series.timeframe, from, to) as {
+      n: number;
+    };
     return row.n;
   }
 

@@ -25,7 +25,9 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
 }
 
 export function schemaVersion(db: Db): number {
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {
+    v: number | null;
+  };
   return row.v ?? 0;
 }
 
@@ -35,13 +37,18 @@ export function applyMigrations(db: Db, migrations: readonly Migration[]): void 
   const current = schemaVersion(db);
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.version === sorted[i - 1]!.version) throw new Error(`duplicate migration version ${sorted[i]!.version}`);
+    if (sorted[i]!.version === sorted[i - 1]!.version)
+      throw new Error(`duplicate migration version ${sorted[i]!.version}`);
   }
   const newest = sorted.at(-1)?.version ?? 0;
   if (current > newest) {
-    throw new Error(`database schema v${current} is newer than this build knows (v${newest}); update Parallax`);
+    throw new Error(
+      `database schema v${current} is newer than this build knows (v${newest}); update Parallax`,
+    );
   }
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const record = db.prepare(
+    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+  );
   for (const m of sorted) {
     if (m.version <= current) continue;
     db.transaction(() => {

@@ -43,7 +43,12 @@ export class TestClock implements Clock {
   }
 
   public setTimeout(callback: () => void, delayMs: number): Disposable {
-    const timer: PendingTimer = { at: this.now + Math.max(0, delayMs), seq: this.seq++, callback, cancelled: false };
+    const timer: PendingTimer = {
+      at: this.now + Math.max(0, delayMs),
+      seq: this.seq++,
+      callback,
+      cancelled: false,
+    };
     this.timers.push(timer);
     return { dispose: () => void (timer.cancelled = true) };
   }
@@ -81,7 +86,8 @@ export class TestClock implements Clock {
         this.timers.splice(i, 1);
         continue;
       }
-      if (t.at <= limit && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) best = t;
+      if (t.at <= limit && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)))
+        best = t;
     }
     return best;
   }

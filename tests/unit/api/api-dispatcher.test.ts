@@ -14,7 +14,11 @@ const feedStatus = {
   error: null,
 };
 
-function makeDispatcher(overrides: Partial<ApiHandlers> = {}): { dispatcher: ApiDispatcher; seen: unknown[]; logs: string[] } {
+function makeDispatcher(overrides: Partial<ApiHandlers> = {}): {
+  dispatcher: ApiDispatcher;
+  seen: unknown[];
+  logs: string[];
+} {
   const seen: unknown[] = [];
   const logs: string[] = [];
   const handlers: ApiHandlers = {
@@ -22,7 +26,10 @@ function makeDispatcher(overrides: Partial<ApiHandlers> = {}): { dispatcher: Api
     getFeedStatus: () => feedStatus,
     selectFeed: (p) => (seen.push(p), feedStatus),
     setReplaySpeed: (p) => (seen.push(p), feedStatus),
-    getFeedCandles: (p) => (seen.push(p), { series: feedStatus.series, candles: [], forming: null }),
+    getFeedCandles: (p) => (
+      seen.push(p),
+      { series: feedStatus.series, candles: [], forming: null }
+    ),
     getCandles: (p) => (seen.push(p), { series: p.series, candles: [] }),
     listSeries: () => [],
     importHistory: () => {
@@ -37,14 +44,20 @@ describe('ApiDispatcher', () => {
   it('when the call is well-formed then the handler gets the parsed params with defaults', async () => {
     const { dispatcher, seen } = makeDispatcher();
     const outcome = await dispatcher.dispatch('getFeedCandles', {});
-    expect(outcome).toEqual({ ok: true, result: { series: feedStatus.series, candles: [], forming: null } });
+    expect(outcome).toEqual({
+      ok: true,
+      result: { series: feedStatus.series, candles: [], forming: null },
+    });
     expect(seen).toEqual([{ limit: 5000 }]);
   });
 
   it('when the method is unknown then UNKNOWN_METHOD names it', async () => {
     const { dispatcher } = makeDispatcher();
     const outcome = await dispatcher.dispatch('dropDatabase', {});
-    expect(outcome).toEqual({ ok: false, error: { code: 'UNKNOWN_METHOD', message: 'unknown method: dropDatabase' } });
+    expect(outcome).toEqual({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD', message: 'unknown method: dropDatabase' },
+    });
   });
 
   it('when the method is not a string or is an inherited property then it is unknown', async () => {
@@ -58,7 +71,10 @@ describe('ApiDispatcher', () => {
 
   it('when params have the wrong shape then INVALID_PARAMS lists every issue with its path', async () => {
     const { dispatcher, seen } = makeDispatcher();
-    const outcome = await dispatcher.dispatch('getCandles', { series: { exchange: 'binance', symbol: 7, timeframe: '2m' }, limit: -1 });
+    const outcome = await dispatcher.dispatch('getCandles', {
+      series: { exchange: 'binance', symbol: 7, timeframe: '2m' },
+      limit: -1,
+    });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error.code).toBe('INVALID_PARAMS');
@@ -107,7 +123,14 @@ describe('ApiDispatcher', () => {
       },
     });
     const outcome = await dispatcher.dispatch('listSeries', {});
-    expect(outcome).toEqual({ ok: false, error: { code: 'INTERNAL', method: 'listSeries', message: 'listSeries failed: x is undefined' } });
+    expect(outcome).toEqual({
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        method: 'listSeries',
+        message: 'listSeries failed: x is undefined',
+      },
+    });
     expect(logs[0]).toMatch(/TypeError: x is undefined/);
   });
 
@@ -121,7 +144,9 @@ describe('ApiDispatcher', () => {
 
 describe('formatIssuePath', () => {
   it('renders indexes and keys the way a trader reads them', () => {
-    expect(formatIssuePath(['indicators', 2, 'params', 'period'])).toBe('indicators[2].params.period');
+    expect(formatIssuePath(['indicators', 2, 'params', 'period'])).toBe(
+      'indicators[2].params.period',
+    );
     expect(formatIssuePath([])).toBe('(root)');
   });
 });

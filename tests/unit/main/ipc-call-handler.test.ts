@@ -8,10 +8,18 @@ describe('IPC call handler (the Electron transport, without Electron)', () => {
   afterEach(() => ws?.dispose());
 
   const setup = () => {
-    ws = new Workstation({ databasePath: ':memory:', appVersion: '9.9.9', clock: new TestClock(Date.UTC(2024, 0, 1)) });
+    ws = new Workstation({
+      databasePath: ':memory:',
+      appVersion: '9.9.9',
+      clock: new TestClock(Date.UTC(2024, 0, 1)),
+    });
     const trusted = { id: 'main-frame' };
     const logs: string[] = [];
-    const handle = createIpcCallHandler(ws.dispatcher, (s) => s === trusted, (m) => logs.push(m));
+    const handle = createIpcCallHandler(
+      ws.dispatcher,
+      (s) => s === trusted,
+      (m) => logs.push(m),
+    );
     return { handle, trusted, logs };
   };
 
@@ -24,7 +32,10 @@ describe('IPC call handler (the Electron transport, without Electron)', () => {
   it('when a foreign frame calls then it is refused and logged', async () => {
     const { handle, logs } = setup();
     const outcome = await handle({ id: 'iframe' }, 'getAppInfo', {});
-    expect(outcome).toEqual({ ok: false, error: { code: 'BAD_FRAME', message: 'calls are accepted from the app window only' } });
+    expect(outcome).toEqual({
+      ok: false,
+      error: { code: 'BAD_FRAME', message: 'calls are accepted from the app window only' },
+    });
     expect(logs).toEqual(['[parallax] refused IPC call from a foreign frame']);
   });
 

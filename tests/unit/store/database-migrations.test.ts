@@ -20,8 +20,13 @@ describe('database and migrations (real SQLite file)', () => {
     const db = openDatabase({ path });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['candles', 'history_imports', 'schema_migrations']));
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+      .pluck()
+      .all();
+    expect(tables).toEqual(
+      expect.arrayContaining(['candles', 'history_imports', 'schema_migrations']),
+    );
     db.close();
   });
 
@@ -33,7 +38,9 @@ describe('database and migrations (real SQLite file)', () => {
     ]);
     db1.close();
     const db2 = openDatabase({ path });
-    expect(db2.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
+    expect(db2.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(
+      MIGRATIONS.length,
+    );
     expect(db2.prepare('SELECT COUNT(*) FROM candles').pluck().get()).toBe(1);
     db2.close();
   });
@@ -42,16 +49,24 @@ describe('database and migrations (real SQLite file)', () => {
     const path = tempFile();
     openDatabase({ path }).close();
     const db = new Database(path);
-    const broken = [...MIGRATIONS, { version: 99, name: 'broken', sql: 'CREATE TABLE t_ok (a INTEGER); CREATE TABLE oops (' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: 99, name: 'broken', sql: 'CREATE TABLE t_ok (a INTEGER); CREATE TABLE oops (' },
+    ];
     expect(() => applyMigrations(db, broken)).toThrow();
     expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
-    expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 't_ok'").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 't_ok'").pluck().get()).toBe(
+      0,
+    );
     db.close();
   });
 
   it('when the file was written by a newer build then opening refuses instead of corrupting it', () => {
     const path = tempFile();
-    const db = openDatabase({ path, migrations: [...MIGRATIONS, { version: 500, name: 'future', sql: 'SELECT 1' }] });
+    const db = openDatabase({
+      path,
+      migrations: [...MIGRATIONS, { version: 500, name: 'future', sql: 'SELECT 1' }],
+    });
     db.close();
     expect(() => openDatabase({ path })).toThrow(/schema v500 is newer than this build knows/);
   });

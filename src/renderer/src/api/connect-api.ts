@@ -28,6 +28,8 @@ export function connectApi(): ApiConnection {
   }
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocketTransport(`${scheme}://${window.location.host}/api?token=${encodeURIComponent(token)}`);
+  const ws = new WebSocketTransport(
+    `${scheme}://${window.location.host}/api?token=${encodeURIComponent(token)}`,
+  );
   return { api: createApiClient(ws), transport: 'websocket', onState: (l) => void ws.onState(l) };
 }

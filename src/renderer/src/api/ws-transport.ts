@@ -32,7 +32,10 @@ export class WebSocketTransport implements ApiTransport {
         new Promise<CallOutcome>((resolve) => {
           const socket = this.socket;
           if (!socket || socket.readyState !== WebSocket.OPEN) {
-            resolve({ ok: false, error: { code: 'DISCONNECTED', message: 'not connected to the Parallax host' } });
+            resolve({
+              ok: false,
+              error: { code: 'DISCONNECTED', message: 'not connected to the Parallax host' },
+            });
             return;
           }
           const id = this.nextId++;
@@ -70,7 +73,11 @@ export class WebSocketTransport implements ApiTransport {
     });
     socket.addEventListener('message', (e: MessageEvent<string>) => this.onMessage(e.data));
     socket.addEventListener('close', () => {
-      for (const [, p] of this.pending) p.resolve({ ok: false, error: { code: 'DISCONNECTED', message: 'connection to the Parallax host was lost' } });
+      for (const [, p] of this.pending)
+        p.resolve({
+          ok: false,
+          error: { code: 'DISCONNECTED', message: 'connection to the Parallax host was lost' },
+        });
       this.pending.clear();
       this.setState('closed');
       setTimeout(() => this.connect(), this.retryMs);

@@ -41,7 +41,11 @@ export function CandleChart(): React.JSX.Element {
     if (!container) return;
     const chart: IChartApi = createChart(container, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: '#0f1216' }, textColor: '#c7ccd4', attributionLogo: false },
+      layout: {
+        background: { type: ColorType.Solid, color: '#0f1216' },
+        textColor: '#c7ccd4',
+        attributionLogo: false,
+      },
       grid: { vertLines: { color: '#1b2027' }, horzLines: { color: '#1b2027' } },
       rightPriceScale: { borderColor: '#2a313b' },
       timeScale: { borderColor: '#2a313b', timeVisible: true, secondsVisible: false },
@@ -54,7 +58,10 @@ export function CandleChart(): React.JSX.Element {
       wickUpColor: UP,
       wickDownColor: DOWN,
     });
-    const volume: ISeriesApi<'Histogram'> = chart.addSeries(HistogramSeries, { priceScaleId: 'volume', priceFormat: { type: 'volume' } });
+    const volume: ISeriesApi<'Histogram'> = chart.addSeries(HistogramSeries, {
+      priceScaleId: 'volume',
+      priceFormat: { type: 'volume' },
+    });
     chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.25 } });
 

@@ -22,7 +22,12 @@ export function FeedPicker(): React.JSX.Element {
       return;
     }
     const s = series.find((x) => keyOf(x) === choice);
-    if (s) void selectFeed({ kind: 'replay', series: { exchange: s.exchange, symbol: s.symbol, timeframe: s.timeframe }, speed });
+    if (s)
+      void selectFeed({
+        kind: 'replay',
+        series: { exchange: s.exchange, symbol: s.symbol, timeframe: s.timeframe },
+        speed,
+      });
   };
 
   const onSpeed = (value: string): void => {
@@ -35,7 +40,11 @@ export function FeedPicker(): React.JSX.Element {
     <div className="feed-picker">
       <label>
         Market
-        <select value={choice} onChange={(e) => setChoice(e.target.value)} data-testid="feed-select">
+        <select
+          value={choice}
+          onChange={(e) => setChoice(e.target.value)}
+          data-testid="feed-select"
+        >
           <option value={SIMULATED}>Simulated market (offline)</option>
           {series.map((s) => (
             <option key={keyOf(s)} value={keyOf(s)}>
@@ -46,7 +55,12 @@ export function FeedPicker(): React.JSX.Element {
       </label>
       <label>
         Speed
-        <select value={String(speed)} onChange={(e) => onSpeed(e.target.value)} data-testid="speed-select" disabled={choice === SIMULATED}>
+        <select
+          value={String(speed)}
+          onChange={(e) => onSpeed(e.target.value)}
+          data-testid="speed-select"
+          disabled={choice === SIMULATED}
+        >
           {SPEEDS.map((s) => (
             <option key={String(s)} value={String(s)}>
               {s === 'max' ? 'as fast as possible' : `${s}×`}

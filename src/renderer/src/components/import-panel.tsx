@@ -12,7 +12,12 @@ export function ImportPanel(): React.JSX.Element {
 
   return (
     <div className="import-panel">
-      <button type="button" onClick={() => inputRef.current?.click()} disabled={importing !== null} data-testid="import-button">
+      <button
+        type="button"
+        onClick={() => inputRef.current?.click()}
+        disabled={importing !== null}
+        data-testid="import-button"
+      >
         {importing ? `Importing ${importing}…` : 'Import history…'}
       </button>
       <input
@@ -35,7 +40,8 @@ export function ImportPanel(): React.JSX.Element {
       )}
       {!importError && last && (
         <span className="notice" data-testid="import-report">
-          {last.fileName}: {last.rows.toLocaleString()} bars of {last.series.symbol} {last.series.timeframe}, {last.inserted.toLocaleString()} new
+          {last.fileName}: {last.rows.toLocaleString()} bars of {last.series.symbol}{' '}
+          {last.series.timeframe}, {last.inserted.toLocaleString()} new
           {last.alreadyStored > 0 ? `, ${last.alreadyStored.toLocaleString()} already stored` : ''}
         </span>
       )}

@@ -21,10 +21,16 @@ export function StatusBar(): React.JSX.Element {
           <span data-testid="feed-series">
             {feed.series.exchange} · {feed.series.symbol} · {feed.series.timeframe}
           </span>
-          {feed.replaySpeed !== null && <span data-testid="feed-speed">speed {feed.replaySpeed === 'max' ? 'max' : `${feed.replaySpeed}×`}</span>}
+          {feed.replaySpeed !== null && (
+            <span data-testid="feed-speed">
+              speed {feed.replaySpeed === 'max' ? 'max' : `${feed.replaySpeed}×`}
+            </span>
+          )}
           <span data-testid="feed-state">{feed.state}</span>
           <span data-testid="feed-rate">{feed.messagesPerSecond.toLocaleString()} msg/s</span>
-          {feed.progress !== null && <span data-testid="feed-progress">{(feed.progress * 100).toFixed(1)}%</span>}
+          {feed.progress !== null && (
+            <span data-testid="feed-progress">{(feed.progress * 100).toFixed(2)}%</span>
+          )}
           <span className="feed-label">{feed.label}</span>
         </>
       )}

@@ -48,7 +48,8 @@ export class BarStream {
     for (const c of fresh) this.closed.push(c);
     const newest = this.closed.length > 0 ? this.closed[this.closed.length - 1]!.time : -1;
     this.forming = forming && forming.time > newest ? forming : null;
-    if (fresh.length > 0 || forming) this.emit({ reset: false, closed: fresh, forming: this.forming });
+    if (fresh.length > 0 || forming)
+      this.emit({ reset: false, closed: fresh, forming: this.forming });
   }
 
   public subscribe(listener: (change: BarChange) => void): () => void {

@@ -25,7 +25,11 @@ export function startSession(connection: ApiConnection): void {
   api = connection.api;
   useAppStore.setState({ transport: connection.transport });
   // Batches that arrive while a snapshot is loading are applied after it, newer bars only.
-  let pendingBatches: Array<{ series: SeriesKey; closed: Candle[]; forming: Candle | null }> | null = null;
+  let pendingBatches: Array<{
+    series: SeriesKey;
+    closed: Candle[];
+    forming: Candle | null;
+  }> | null = null;
 
   const reloadBars = async (): Promise<void> => {
     if (pendingBatches) return;
@@ -43,7 +47,8 @@ export function startSession(connection: ApiConnection): void {
 
   connection.api.on('marketBars', (batch) => {
     if (pendingBatches) pendingBatches.push(batch);
-    else if (barStream.isFor(batch.series)) barStream.append(batch.series, batch.closed, batch.forming);
+    else if (barStream.isFor(batch.series))
+      barStream.append(batch.series, batch.closed, batch.forming);
     else void reloadBars();
   });
   connection.api.on('feedStatus', (status) => {
@@ -112,6 +117,7 @@ async function fileToBase64(file: File): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   let binary = '';
   const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  for (let i = 0; i < bytes.length; i += chunk)
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
   return btoa(binary);
 }

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './shared-data';
+
+export interface HeadlessProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+/**
+ * Starts the real headless host (`src/server/main.ts`) as a child process on a free port and
+ * resolves once it printed its URL. Fails with a clear message if the UI was never built.
+ */
+export async function startHeadlessProcess(
+  dataDir: string,
+  extraArgs: string[] = [],
+): Promise<HeadlessProcess> {
+  if (!existsSync(join(PROJECT_ROOT, 'out/renderer/index.html'))) {
+    throw new Error(
+      'the UI is not built: run `npm run build` (npm test does it) before the e2e tests',
+    );
+  }
+  const tsx = join(PROJECT_ROOT, 'node_modules/.bin/tsx');
+  const child = spawn(
+    tsx,
+    [join(PROJECT_ROOT, 'src/server/main.ts'), '--port', '0', '--data-dir', dataDir, ...extraArgs],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`headless host printed no URL within 30 s:\n${out}`)),
+      30_000,
+    );
+    const check = (): void => {
+      const m = /Parallax headless UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) =>
+      reject(new Error(`headless host exited (${code}) before printing its URL:\n${out}`)),
+    );
+  });
+  return {
+    url,
+    child,
+    output: () => out,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
+        child.kill('SIGINT');
+      }),
+  };
+}
