@@ -43,7 +43,9 @@ export const INDICATOR_SPECS = {
   atr: { title: 'Average true range (Wilder)', params: { period: period(14) }, outputs: ['value'], usesSource: false },
   stoch: {
     title: 'Stochastic oscillator',
-    params: { period: period(14), signalPeriod: period(3) },
+    // kSmoothing (added later, default 1 = none): the SMA applied to raw %K, 3 for the "slow"
+    // stochastic of TA-Lib's STOCH and Tulip's stoch. Existing params keep their meaning.
+    params: { period: period(14), signalPeriod: period(3), kSmoothing: period(1) },
     outputs: ['k', 'd'],
     usesSource: false,
   },
