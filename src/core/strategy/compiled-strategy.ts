@@ -1,0 +1,55 @@
+import type { Timeframe } from '../../shared/market';
+import type {
+  ClosedBarValues,
+  IndicatorRequirement,
+  StrategySignals,
+  TermValue,
+} from './evaluation-context';
+import type { RuleName, StrategyConfig } from './strategy-config-schema';
+
+/** A risk setting with every `$parameter` replaced by the variant's value. */
+export interface ResolvedRisk {
+  readonly positionSize:
+    | { readonly kind: 'percentOfEquity'; readonly percent: number }
+    | { readonly kind: 'fixedQuote'; readonly amount: number };
+  readonly leverage: number;
+  readonly stopLoss?: { readonly percent: number; readonly basis: 'price' | 'roi' };
+  readonly takeProfit?: { readonly percent: number; readonly basis: 'price' | 'roi' };
+  readonly trailingStop?: { readonly percent: number };
+  readonly maxLossPercent: number;
+  readonly maxDrawdownPercent: number;
+}
+
+/**
+ * A strategy with concrete parameter values, ready to run on closed bars. One instance per
+ * variant: it keeps the history its rules look back on, in constant memory.
+ */
+export interface CompiledStrategy {
+  readonly config: StrategyConfig;
+  /** Every parameter's value for this variant, defaults included. */
+  readonly parameters: ReadonlyMap<string, number | string>;
+  readonly timeframe: Timeframe;
+  /**
+   * The indicators the rules read, deduplicated; a requirement's index is its `slot` in
+   * `ClosedBarValues.indicator(slot, output)`.
+   */
+  readonly requirements: readonly IndicatorRequirement[];
+  /** Largest number of bars back any rule reads, bar fields and indicators alike. */
+  readonly maxLookback: number;
+  readonly risk: ResolvedRisk;
+  /**
+   * Bars of history needed before the first possible signal: max over requirements of
+   * (their warm-up + their lookback), and the bar fields' lookback. The indicator engine knows
+   * each indicator's warm-up, so it supplies it.
+   */
+  warmupBars(indicatorWarmup: (requirement: IndicatorRequirement) => number): number;
+  /**
+   * Takes the bar that just closed and returns the four signals. Call exactly once per closed
+   * bar, in order. The returned object is reused by the next call: copy it to keep it.
+   */
+  evaluate(values: ClosedBarValues): Readonly<StrategySignals>;
+  /** The terms of `rule` and their values on the last evaluated bar ("why it fired"). */
+  explain(rule: RuleName): TermValue[];
+  /** Forgets all history, as on a fresh start. */
+  reset(): void;
+}

@@ -1,0 +1,49 @@
+/**
+ * The last `capacity` values of one series, newest first by index: `get(0)` is the current closed
+ * bar, `get(1)` the one before. Constant memory however long the strategy runs.
+ */
+export class SeriesRingBuffer {
+  private data: Float64Array;
+  private capacity: number;
+  private head = -1;
+  private count = 0;
+
+  public constructor(capacity = 1) {
+    this.capacity = Math.max(1, capacity);
+    this.data = new Float64Array(this.capacity);
+  }
+
+  /** Grows the buffer to hold at least `depth` values (compile time only: it drops history). */
+  public require(depth: number): void {
+    if (depth <= this.capacity) return;
+    this.capacity = depth;
+    this.data = new Float64Array(depth);
+    this.reset();
+  }
+
+  /** How many values it keeps. */
+  public get size(): number {
+    return this.capacity;
+  }
+
+  /** Appends the newest value, dropping the oldest when full. */
+  public push(value: number): void {
+    const next = this.head + 1;
+    this.head = next === this.capacity ? 0 : next;
+    this.data[this.head] = value;
+    if (this.count < this.capacity) this.count++;
+  }
+
+  /** The value `barsAgo` bars back, or NaN when the series is not that long yet. */
+  public get(barsAgo: number): number {
+    if (barsAgo >= this.count) return NaN;
+    const i = this.head - barsAgo;
+    return this.data[i < 0 ? i + this.capacity : i] as number;
+  }
+
+  /** Forgets all values. */
+  public reset(): void {
+    this.head = -1;
+    this.count = 0;
+  }
+}
