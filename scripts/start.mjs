@@ -11,7 +11,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const headlessOnly = args.includes('--headless');
 const passThrough = args.filter((a) => a !== '--headless');
-const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+const bin = (name) =>
+  join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
 
 function newestMtime(dir) {
   let newest = 0;
@@ -28,7 +29,10 @@ function ensureBuilt() {
   const fresh = existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, 'src'));
   if (fresh) return;
   console.log('[parallax] building the app…');
-  const result = spawnSync(bin('electron-vite'), ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(bin('electron-vite'), ['build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     console.error('[parallax] the build failed; see above');
     process.exit(result.status ?? 1);
@@ -42,10 +46,12 @@ function ensureBuilt() {
 function electronUnavailableReason() {
   const pkg = join(root, 'node_modules', 'electron');
   const pathFile = join(pkg, 'path.txt');
-  if (!existsSync(pathFile)) return 'the Electron runtime is not installed (it downloads on first use and this machine is offline)';
+  if (!existsSync(pathFile))
+    return 'the Electron runtime is not installed (it downloads on first use and this machine is offline)';
   const exe = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
   if (!existsSync(exe)) return `the Electron binary is missing (${exe})`;
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'there is no display';
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'there is no display';
   return null;
 }
 
@@ -63,9 +69,18 @@ function run(command, commandArgs) {
 ensureBuilt();
 const reason = headlessOnly ? 'headless mode requested' : electronUnavailableReason();
 if (reason === null) {
-  const exe = join(root, 'node_modules', 'electron', 'dist', readFileSync(join(root, 'node_modules', 'electron', 'path.txt'), 'utf8').trim());
+  const exe = join(
+    root,
+    'node_modules',
+    'electron',
+    'dist',
+    readFileSync(join(root, 'node_modules', 'electron', 'path.txt'), 'utf8').trim(),
+  );
   run(exe, [root, ...passThrough]);
 } else {
-  if (!headlessOnly) console.log(`[parallax] Electron cannot run here (${reason}); starting the headless host instead.`);
+  if (!headlessOnly)
+    console.log(
+      `[parallax] Electron cannot run here (${reason}); starting the headless host instead.`,
+    );
   run(bin('tsx'), [join(root, 'src', 'server', 'main.ts'), ...passThrough]);
 }
