@@ -34,7 +34,8 @@ export function editDistance(a: string, b: string, limit = 3): number {
 export function suggestClosest(name: string, candidates: Iterable<string>): string | undefined {
   if (name.length > 64) return undefined;
   const lower = name.toLowerCase();
-  const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+  // One- and two-letter names are too short for a typo guess to mean anything.
+  const limit = name.length < 3 ? 0 : Math.max(1, Math.min(3, Math.floor(name.length / 3)));
   let best: string | undefined;
   let bestScore = Infinity;
   for (const candidate of candidates) {

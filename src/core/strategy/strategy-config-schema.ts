@@ -106,12 +106,9 @@ export const IndicatorConfigSchema = z
       .meta({
         description: "The catalogue's parameters; left out ones take the catalogue default.",
       }),
-    source: z
-      .enum(INDICATOR_SOURCES)
-      .optional()
-      .meta({
-        description: 'The price it reads (default close); only for indicators that read one.',
-      }),
+    source: z.enum(INDICATOR_SOURCES).optional().meta({
+      description: 'The price it reads (default close); only for indicators that read one.',
+    }),
     timeframe: TimeframeOrParameterSchema.optional().meta({
       description:
         "A higher timeframe to compute it on; rules then read that timeframe's last closed bar.",

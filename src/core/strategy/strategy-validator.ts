@@ -117,7 +117,7 @@ class StrategyValidator {
       key: string,
       schema: S,
       max: number,
-    ): { valid: z.output<S>[]; broken: string[] } | undefined => {
+    ): { valid: z.output<S>[]; indices: number[]; broken: string[] } | undefined => {
       const value = Object.hasOwn(record, key) ? record[key] : [];
       if (!Array.isArray(value)) {
         this.add(key, `expected a list, got ${value === null ? 'null' : typeof value}`);
@@ -128,11 +128,13 @@ class StrategyValidator {
         return undefined;
       }
       const valid: z.output<S>[] = [];
+      const indices: number[] = [];
       const broken: string[] = [];
       value.forEach((item: unknown, i) => {
         const result = schema.safeParse(item);
         if (result.success) {
           valid.push(result.data);
+          indices.push(i);
           return;
         }
         for (const issue of zodIssues(result.error, [key, i])) this.add(issue.path, issue.message);
@@ -142,7 +144,7 @@ class StrategyValidator {
             : undefined;
         if (typeof name === 'string') broken.push(name);
       });
-      return { valid, broken };
+      return { valid, indices, broken };
     };
     const shape = StrategyConfigSchema.shape;
     const meta = section('meta', StrategyMetaSchema);
@@ -155,7 +157,7 @@ class StrategyValidator {
 
     const parameters = parameterItems?.valid;
     const indicators = indicatorItems?.valid;
-    if (parameters) this.checkParameters(parameters);
+    if (parameters) this.checkParameters(parameters, parameterItems?.indices ?? []);
     for (const name of parameterItems?.broken ?? []) {
       if (!this.parameters.has(name))
         this.parameters.set(name, {
@@ -170,7 +172,9 @@ class StrategyValidator {
     const paramsOk = parameters !== undefined;
     if (meta && paramsOk) this.checkTimeframe(meta.timeframe, 'meta.timeframe');
     const scopeIndicators =
-      indicators && paramsOk ? this.checkIndicators(indicators, meta?.timeframe) : undefined;
+      indicators && paramsOk
+        ? this.checkIndicators(indicators, indicatorItems?.indices ?? [], meta?.timeframe)
+        : undefined;
     for (const id of indicatorItems?.broken ?? []) {
       if (scopeIndicators && !scopeIndicators.has(id))
         scopeIndicators.set(id, { id, types: [], outputsByType: new Map() });
@@ -195,9 +199,13 @@ class StrategyValidator {
     };
   }
 
-  private checkParameters(parameters: readonly ParameterConfig[]): void {
+  /** `indices` are the items' positions in the input (broken items were left out). */
+  private checkParameters(
+    parameters: readonly ParameterConfig[],
+    indices: readonly number[],
+  ): void {
     parameters.forEach((p, i) => {
-      const path = `parameters[${i}]`;
+      const path = `parameters[${indices[i] ?? i}]`;
       if (this.parameterConfigs.has(p.name)) {
         this.add(`${path}.name`, `parameter \`${p.name}\` is declared twice`);
         return;
@@ -284,6 +292,7 @@ class StrategyValidator {
 
   private checkIndicators(
     indicators: readonly IndicatorConfig[],
+    indices: readonly number[],
     baseTimeframe: string | undefined,
   ): Map<string, ScopeIndicator> {
     const scope = new Map<string, ScopeIndicator>();
@@ -294,7 +303,7 @@ class StrategyValidator {
           ? []
           : [baseTimeframe as Timeframe];
     indicators.forEach((ind, i) => {
-      const path = `indicators[${i}]`;
+      const path = `indicators[${indices[i] ?? i}]`;
       if (scope.has(ind.id)) {
         this.add(`${path}.id`, `indicator id \`${ind.id}\` is used twice`);
       } else if (RESERVED_IDS.has(ind.id.toLowerCase())) {

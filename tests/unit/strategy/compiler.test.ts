@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { compileSample, fires, runSeries } from './support/sample-strategy';
+
+const N = NaN;
+
+describe('compiled rules', () => {
+  it('compare, add and multiply bar by bar', () => {
+    expect(fires('rsi < $oversold', { rsi: [25, 35, 29.9, 30] })).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect(fires('rsi * 2 - 10 >= 50', { rsi: [29, 30, 31] })).toEqual([false, true, true]);
+    expect(fires('-rsi < -50', { rsi: [49, 51] })).toEqual([false, true]);
+    expect(fires('rsi == 30 OR rsi != rsi', { rsi: [30, 31] })).toEqual([true, false]);
+  });
+
+  it('are false while any value they need is NaN (warm-up), even under NOT', () => {
+    expect(fires('rsi < 50', { rsi: [N, N, 40] })).toEqual([false, false, true]);
+    expect(fires('NOT (rsi > 50)', { rsi: [N, 40, 60] })).toEqual([false, true, false]);
+    expect(fires('NOT (rsi > 50 AND macd > 0)', { rsi: [60, 60], macd: [N, 1] })).toEqual([
+      false,
+      false,
+    ]);
+    expect(fires('rsi < 50 AND macd > 0', { rsi: [40, 40], macd: [N, 1] })).toEqual([false, true]);
+    // OR's right side is not needed once the left is true.
+    expect(fires('rsi < 50 OR macd > 0', { rsi: [40, 60], macd: [N, N] })).toEqual([true, false]);
+  });
+
+  it('treat division by zero as NaN, so comparisons are false', () => {
+    expect(
+      fires('close / volume > 1', {}, [
+        { close: 5, volume: 0 },
+        { close: 5, volume: 2 },
+      ]),
+    ).toEqual([false, true]);
+    expect(fires('NOT (close / volume < 1)', {}, [{ close: 5, volume: 0 }])).toEqual([false]);
+  });
+
+  it('read history of series and of whole expressions, NaN before it exists', () => {
+    expect(
+      fires('close > close[1]', {}, [{ close: 1 }, { close: 2 }, { close: 1 }, { close: 3 }]),
+    ).toEqual([false, true, false, true]);
+    const bars = [
+      { open: 1, close: 2 },
+      { open: 2, close: 1 },
+      { open: 1, close: 3 },
+    ];
+    expect(fires('(close - open)[1] > 0', {}, bars)).toEqual([false, true, false]);
+    expect(fires('(close > open)[$lag]', {}, bars, { lag: 2 })).toEqual([false, false, true]);
+    expect(fires('bb.upper[2] == 10', { 'bb.upper': [10, 11, 12, 13] })).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ]);
+  });
+
+  it('detect crossovers and crossunders on the bar they happen', () => {
+    const fast = [1, 2, 3, 3, 2, 1, 2];
+    const slow = [2, 2, 2, 3, 3, 3, 2];
+    expect(fires('crossover(ema_fast, ema_slow)', { ema_fast: fast, ema_slow: slow })).toEqual([
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(fires('crossunder(ema_fast, ema_slow)', { ema_fast: fast, ema_slow: slow })).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
+    expect(fires('crossover(rsi, $oversold)', { rsi: [N, 25, 35, 40, 20, 31] })).toEqual([
+      false,
+      false,
+      true,
+      false,
+      false,
+      true,
+    ]);
+  });
+
+  it('evaluate rising, falling, highest and lowest over windows', () => {
+    expect(
+      fires(
+        'rising(close, 2)',
+        {},
+        [1, 2, 3, 3, 4, 5].map((close) => ({ close })),
+      ),
+    ).toEqual([false, false, true, false, false, true]);
+    expect(
+      fires(
+        'falling(close, 1)',
+        {},
+        [3, 2, 2, 1].map((close) => ({ close })),
+      ),
+    ).toEqual([false, true, false, true]);
+    const highs = [5, 7, 6, 4, 3, 8].map((high) => ({ high, close: high }));
+    expect(fires('highest(high, 3) == 7', {}, highs)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(fires('close > highest(high[1], 2)', {}, highs)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    expect(fires('lowest(close, $len) == 3', {}, highs, { len: 3 })).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('computes abs, min and max with any number of arguments', () => {
+    expect(
+      fires('abs(close - open) >= 2', {}, [
+        { open: 5, close: 3 },
+        { open: 3, close: 4 },
+      ]),
+    ).toEqual([true, false]);
+    expect(fires('max(-1, min(1, rsi / 10)) == 1', { rsi: [20, 5, -30] })).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect(fires('min(rsi, 3, 7, macd) == 2', { rsi: [9], macd: [2] })).toEqual([true]);
+    expect(fires('max(rsi, 3, 7, macd) == 9', { rsi: [9], macd: [N] })).toEqual([false]);
+  });
+
+  it('sizes history buffers by the lookback the rules need and reports it', () => {
+    const s = compileSample(
+      {
+        entryLong: 'crossover(ema_fast, ema_slow) AND close > highest(high[1], $len)',
+        exitLong: 'rsi[$lag] > 70',
+      },
+      { len: 30, lag: 4 },
+    );
+    const byId = new Map(s.requirements.map((r) => [r.ids[0], r.lookback]));
+    expect(byId).toEqual(
+      new Map([
+        ['ema_fast', 1],
+        ['ema_slow', 1],
+        ['rsi', 4],
+      ]),
+    );
+    expect(s.maxLookback).toBe(30);
+    expect(s.warmupBars((r) => (r.type === 'rsi' ? 15 : 26))).toBe(30);
+    expect(s.warmupBars((r) => (r.type === 'rsi' ? 100 : 26))).toBe(104);
+  });
+
+  it('explains the terms of a rule with their current values', () => {
+    const s = compileSample({
+      entryLong: 'crossover(ema_fast, ema_slow) AND rsi < $oversold OR (close - open) / atr > 2',
+    });
+    runSeries(s, 2, { ema_fast: [1, 3], ema_slow: [2, 2], rsi: [40, 28.1], atr: [1, 1] }, [
+      {},
+      { open: 1, close: 2 },
+    ]);
+    expect(s.explain('entryLong')).toEqual([
+      { text: 'ema_fast', value: 3 },
+      { text: 'ema_slow', value: 2 },
+      { text: 'rsi', value: 28.1 },
+      { text: '$oversold', value: 30 },
+      { text: '(close - open) / atr', value: 1 },
+    ]);
+    expect(s.explain('exitLong')).toEqual([]);
+  });
+
+  it('returns all four signals and forgets history on reset', () => {
+    const s = compileSample({
+      entryLong: 'close > close[1]',
+      entryShort: 'close < close[1]',
+      exitLong: 'close < 2',
+      exitShort: 'close > 2',
+    });
+    const bars = [{ close: 1 }, { close: 3 }];
+    expect(runSeries(s, 2, {}, bars)).toEqual([
+      { entryLong: false, entryShort: false, exitLong: true, exitShort: false },
+      { entryLong: true, entryShort: false, exitLong: false, exitShort: true },
+    ]);
+    s.reset();
+    expect(runSeries(s, 1, {}, [{ close: 5 }])[0]?.entryLong).toBe(false);
+  });
+});
