@@ -42,7 +42,18 @@ async function main(): Promise<void> {
     appVersion: readAppVersion(resolve(root, 'package.json')),
     simulatedSeed: seed,
   });
-  const server = await startHeadlessServer({ workstation, rendererDir, port });
+  const portGiven = values.port !== undefined || process.env.PARALLAX_PORT !== undefined;
+  const server = await startHeadlessServer({ workstation, rendererDir, port }).catch(
+    (error: unknown) => {
+      // Someone else has the default port (another copy, another app): any free port will do.
+      if (!portGiven && isAddressInUse(error)) {
+        console.warn(`[parallax] port ${port} is in use; picking a free one`);
+        return startHeadlessServer({ workstation, rendererDir, port: 0 });
+      }
+      workstation.dispose();
+      throw error;
+    },
+  );
   console.log(`Parallax headless UI: ${server.url}`);
   console.log(`  data: ${dataDir}   (Ctrl-C to stop)`);
 
@@ -75,8 +86,14 @@ function parseIntArg(name: string, raw: string, min: number, max: number): numbe
   return n;
 }
 
+function isAddressInUse(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && 'code' in error && error.code === 'EADDRINUSE'
+  );
+}
+
 main().catch((error: unknown) => {
-  if (error && typeof error === 'object' && 'code' in error && error.code === 'EADDRINUSE') {
+  if (isAddressInUse(error)) {
     console.error('[parallax] that port is in use: pass --port N (or 0 for any free port)');
   } else {
     console.error('[parallax] failed to start:', error);
