@@ -1,0 +1,9 @@
+export {
+  BarDistributor,
+  type BarDistributorOptions,
+  type BarHandler,
+  type BarSubscription,
+  type PausedInfo,
+  type SubscribeOptions,
+  type SubscriberStats,
+} from './bar-distributor';
