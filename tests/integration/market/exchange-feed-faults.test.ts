@@ -167,9 +167,30 @@ function seeded(seed: number): () => number {
 
 describe('ExchangeFeed against a fake Binance (real candles, real sockets, real SQLite)', () => {
   it('backfills over paginated REST, then streams: the stored series equals the exchange history', async () => {
-    const h = await harness({});
+    const h = await harness({ feed: { timeframes: ['5m', '1h'] } });
     await liveUntil(h, barsLater(h, 8));
     const counts = verify(h, 'none');
+    // One subscription serves the higher timeframes: closed 5m and 1h bars are the 1m history
+    // grouped on UTC boundaries, up to the last complete period.
+    for (const tf of ['5m', '1h'] as const) {
+      const ms = tf === '5m' ? 5 * MINUTE : 60 * MINUTE;
+      const last = h.feed.healthStatus().lastClosedTime!;
+      const complete = h.history.filter((b) => Math.floor(b.time / ms) * ms + ms <= last + MINUTE);
+      const expected = [...Map.groupBy(complete, (b) => Math.floor(b.time / ms) * ms)].map(
+        ([time, g]) => ({
+          time,
+          open: g[0]!.open,
+          high: Math.max(...g.map((b) => b.high)),
+          low: Math.min(...g.map((b) => b.low)),
+          close: g.at(-1)!.close,
+          volume: g.reduce((sum, b) => sum + b.volume, 0),
+        }),
+      );
+      const emitted = h.emitted
+        .filter((e) => e.closed && e.series.timeframe === tf)
+        .map((e) => e.candle);
+      expect(emitted).toEqual(expected);
+    }
     expect(counts).toMatchObject({ missing: 0, duplicate: 0 });
     expect(counts.bars).toBeGreaterThan(1500);
     expect(counts.bars - h.feed.healthStatus().backfilledBars).toBeGreaterThanOrEqual(3);
@@ -181,7 +202,7 @@ describe('ExchangeFeed against a fake Binance (real candles, real sockets, real 
     const forming = h.emitted.filter((e) => !e.closed);
     expect(forming.length).toBeGreaterThan(0);
     let lastClosed = 0;
-    for (const e of h.emitted) {
+    for (const e of h.emitted.filter((x) => x.series.timeframe === '1m')) {
       if (e.closed) lastClosed = e.candle.time;
       else expect(e.candle.time).toBeGreaterThan(lastClosed);
     }
@@ -282,9 +303,11 @@ describe('ExchangeFeed against a fake Binance (real candles, real sockets, real 
   });
 
   it('builds bars from the trade stream where asked, and takes the partial first minute from REST', async () => {
+    // The fake pumps every 3 ms real (3.6 s of exchange time at 1200×): the grace before a quiet
+    // minute is closed by the timer must exceed that, as it must exceed network delay live.
     const h = await harness({
       exchange: 'binance',
-      feed: { source: 'trades', tradeCloseGraceMs: 2_000 },
+      feed: { source: 'trades', tradeCloseGraceMs: 30_000 },
     });
     await liveUntil(h, barsLater(h, 5));
     const counts = verify(h, 'trades');

@@ -139,6 +139,10 @@ export function parseBinanceStreamMessage(raw: unknown): BinanceStreamMessage {
       ? { kind: 'other', event }
       : { kind: 'bad', reason: 'unknown-event', detail: event.slice(0, 40) };
   }
+  // Spot bookTicker and partial-depth payloads carry no event type ("e"); recognise them by shape.
+  if ('u' in payload && 'b' in payload && 'a' in payload)
+    return { kind: 'other', event: 'bookTicker' };
+  if ('lastUpdateId' in payload && 'bids' in payload) return { kind: 'other', event: 'depth' };
   const error = ErrorSchema.safeParse(payload);
   if (error.success) return { kind: 'error', code: error.data.code, message: error.data.msg };
   const control = ControlSchema.safeParse(payload);
