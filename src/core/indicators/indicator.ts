@@ -20,6 +20,13 @@ export interface IndicatorReader {
   output(index: number): number;
   /** The default output (`output(0)`): `rsi` alone means `rsi.value`, `macd` means `macd.macd`. */
   readonly value: number;
+  /**
+   * The outputs themselves, catalogue order, updated in place by every bar: for compiled rules
+   * that read many indicators each bar. Every indicator's outputs are a Float64Array, so a read
+   * `outputs[i]` stays monomorphic where `output(i)` across many indicator classes does not.
+   * Read only: writing into it corrupts every reader of a shared indicator.
+   */
+  readonly outputs: Float64Array;
 }
 
 /**
@@ -52,6 +59,10 @@ export abstract class IndicatorBase implements Indicator {
 
   public get ready(): boolean {
     return this.isReady;
+  }
+
+  public get outputs(): Float64Array {
+    return this.out;
   }
 
   public get value(): number {
