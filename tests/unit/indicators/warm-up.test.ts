@@ -50,6 +50,8 @@ describe('warm-up: nothing before ready, every output after', () => {
     expect(indicator.warmupBars).toBe(expected);
     expect(indicator.outputCount).toBe(INDICATOR_SPECS[type].outputs.length);
     expect(indicator.ready).toBe(false);
+    const outputs = indicator.outputs;
+    expect(outputs).toHaveLength(indicator.outputCount);
     candles.forEach((bar, i) => {
       indicator.update(bar);
       const shouldBeReady = i + 1 >= expected;
@@ -61,6 +63,11 @@ describe('warm-up: nothing before ready, every output after', () => {
         else expect(value, `output ${o} after ${i + 1} bars`).toBeNaN();
       }
       expect(indicator.value).toBe(indicator.output(0));
+      // The outputs view is the same numbers, live, not a copy.
+      expect(indicator.outputs).toBe(outputs);
+      expect(Array.from(outputs)).toEqual(
+        Array.from({ length: indicator.outputCount }, (_, o) => indicator.output(o)),
+      );
     });
     expect(indicator.output(indicator.outputCount)).toBeNaN();
     expect(indicator.output(-1)).toBeNaN();
