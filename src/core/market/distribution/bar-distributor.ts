@@ -54,7 +54,7 @@ export interface BarSubscription extends Disposable {
 }
 
 export interface BarDistributorOptions {
-  /** Runs a subscriber's delivery turn later; setImmediate by default, so publish never waits for a handler. */
+  /** Runs a delivery turn later; setImmediate by default, so publish never waits for a handler. */
   schedule?: (task: () => void) => void;
   /** Events one subscriber handles per turn before yielding to the others. Default 256. */
   batchPerTurn?: number;
@@ -74,15 +74,19 @@ const seriesId = (s: SeriesKey): string => `${s.exchange}|${s.symbol}|${s.timefr
  *   is paused and told (`onPaused`), never silently skipped;
  * - in-progress updates are coalesced: one slot per series keeps only the newest, and a closed
  *   bar makes a pending in-progress update of the same or an older bar obsolete;
- * - each subscriber drains in its own scheduled turns, so a slow, async or throwing handler
- *   delays only itself. (A handler that blocks the thread synchronously still blocks the
+ * - delivery happens in scheduled turns, never inside `publish`; in each turn every subscriber
+ *   with work gets a bounded batch, and one whose async handler is still running is skipped
+ *   until it settles — so a slow, async or throwing handler delays only itself. (A handler that blocks the thread synchronously still blocks the
  *   thread: CPU-heavy consumers belong in a worker.)
  */
 export class BarDistributor implements Disposable {
   private readonly subscribers = new Set<Subscriber>();
+  /** Subscribers with events waiting and no handler call in flight. */
+  private readonly ready = new Set<Subscriber>();
   private readonly schedule: (task: () => void) => void;
   private readonly batchPerTurn: number;
   private readonly onSubscriberError: (name: string, error: unknown) => void;
+  private pumpScheduled = false;
 
   public constructor(
     private readonly clock: Clock,
@@ -97,23 +101,23 @@ export class BarDistributor implements Disposable {
 
   /** Adds a consumer; dispose the returned subscription to remove it. */
   public subscribe(handler: BarHandler, options: SubscribeOptions): BarSubscription {
-    const sub = new Subscriber(
-      handler,
-      options,
-      this.clock,
-      this.schedule,
-      this.batchPerTurn,
-      this.onSubscriberError,
-      (s) => this.subscribers.delete(s),
-    );
+    const sub = new Subscriber(handler, options, this.clock, this.onSubscriberError, {
+      ready: (s) => this.markReady(s),
+      disposed: (s) => {
+        this.subscribers.delete(s);
+        this.ready.delete(s);
+      },
+    });
     this.subscribers.add(sub);
     return sub;
   }
 
   /** Hands an event to every subscriber's queue; returns at once. */
   public publish(event: CandleEvent): void {
-    const at = this.clock.nowMs();
-    for (const sub of this.subscribers) sub.enqueue(event, at);
+    // One queue entry shared by every subscriber: publish costs a few map operations per subscriber.
+    const item: Queued = { event, at: this.clock.nowMs() };
+    const key = seriesId(event.series);
+    for (const sub of this.subscribers) sub.enqueue(item, key);
   }
 
   /** Publishes everything `feed` emits until disposed. */
@@ -128,6 +132,29 @@ export class BarDistributor implements Disposable {
   public dispose(): void {
     for (const sub of [...this.subscribers]) sub.dispose();
   }
+
+  private markReady(sub: Subscriber): void {
+    this.ready.add(sub);
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    this.schedule(() => this.pump());
+  }
+
+  /**
+   * One delivery turn: each ready subscriber gets up to `batchPerTurn` events, then the next
+   * one's turn comes. One scheduled task per turn for all subscribers keeps the overhead flat.
+   */
+  private pump(): void {
+    this.pumpScheduled = false;
+    const turn = [...this.ready];
+    this.ready.clear();
+    for (const sub of turn) sub.deliver(this.batchPerTurn);
+  }
+}
+
+interface SubscriberHooks {
+  ready(s: Subscriber): void;
+  disposed(s: Subscriber): void;
 }
 
 class Subscriber implements BarSubscription {
@@ -137,8 +164,8 @@ class Subscriber implements BarSubscription {
   private closedQueue: Queued[] = [];
   private closedHead = 0;
   private readonly formingBySeries = new Map<string, Queued>();
-  private scheduled = false;
-  private running = false;
+  /** A handler's promise is pending: nothing more is delivered to it until it settles. */
+  private busy = false;
   private disposed = false;
   private paused = false;
   private readonly counters = {
@@ -154,24 +181,22 @@ class Subscriber implements BarSubscription {
     private readonly handler: BarHandler,
     private readonly options: SubscribeOptions,
     private readonly clock: Clock,
-    private readonly schedule: (task: () => void) => void,
-    private readonly batchPerTurn: number,
     private readonly onError: (name: string, error: unknown) => void,
-    private readonly onDispose: (s: Subscriber) => void,
+    private readonly hooks: SubscriberHooks,
   ) {
     this.name = options.name;
     this.filter = options.series ? new Set(options.series.map(seriesId)) : null;
     this.maxQueuedClosed = options.maxQueuedClosed ?? 10_000;
   }
 
-  public enqueue(event: CandleEvent, at: number): void {
+  public enqueue(item: Queued, key: string): void {
     if (this.disposed) return;
-    const key = seriesId(event.series);
+    const event = item.event;
     if (this.filter && !this.filter.has(key)) return;
     if (!event.closed) {
       if (this.paused) return;
       if (this.formingBySeries.has(key)) this.counters.coalesced++;
-      this.formingBySeries.set(key, { event, at });
+      this.formingBySeries.set(key, item);
     } else {
       if (this.paused) {
         this.counters.missedClosed++;
@@ -186,15 +211,15 @@ class Subscriber implements BarSubscription {
         this.formingBySeries.delete(key);
         this.counters.coalesced++;
       }
-      this.closedQueue.push({ event, at });
+      this.closedQueue.push(item);
     }
-    this.kick();
+    if (!this.busy) this.hooks.ready(this);
   }
 
   public stats(): SubscriberStats {
     return {
       name: this.name,
-      queued: this.closedQueue.length - this.closedHead + this.formingBySeries.size,
+      queued: this.queued(),
       ...this.counters,
       paused: this.paused,
     };
@@ -210,7 +235,53 @@ class Subscriber implements BarSubscription {
     this.closedQueue = [];
     this.closedHead = 0;
     this.formingBySeries.clear();
-    this.onDispose(this);
+    this.hooks.disposed(this);
+  }
+
+  /** Delivers up to `max` events; stops early when an async handler is in flight. */
+  public deliver(max: number): void {
+    // One clock read per batch: lag is measured at the start of the subscriber's turn.
+    const now = this.clock.nowMs();
+    for (let n = 0; n < max && !this.disposed && !this.busy; n++) {
+      const next = this.take();
+      if (!next) return;
+      const lag = now - next.at;
+      this.counters.lagMs = lag;
+      if (lag > this.counters.maxLagMs) this.counters.maxLagMs = lag;
+      this.counters.delivered++;
+      let result: void | Promise<void>;
+      try {
+        result = this.handler(next.event);
+      } catch (error) {
+        this.fail(error);
+        continue;
+      }
+      if (result instanceof Promise) {
+        this.busy = true;
+        result.then(
+          () => this.settle(),
+          (error: unknown) => {
+            this.fail(error);
+            this.settle();
+          },
+        );
+      }
+    }
+    if (!this.disposed && !this.busy && this.queued() > 0) this.hooks.ready(this);
+  }
+
+  private settle(): void {
+    this.busy = false;
+    if (!this.disposed && this.queued() > 0) this.hooks.ready(this);
+  }
+
+  private fail(error: unknown): void {
+    this.counters.errors++;
+    this.onError(this.name, error);
+  }
+
+  private queued(): number {
+    return this.closedQueue.length - this.closedHead + this.formingBySeries.size;
   }
 
   private pause(firstMissed: CandleEvent): void {
@@ -223,41 +294,6 @@ class Subscriber implements BarSubscription {
     } catch (error) {
       this.onError(this.name, error);
     }
-  }
-
-  private kick(): void {
-    if (this.scheduled || this.running) return;
-    this.scheduled = true;
-    this.schedule(() => {
-      this.scheduled = false;
-      void this.drain();
-    });
-  }
-
-  /** Delivers up to one batch, then yields so other subscribers get their turn. */
-  private async drain(): Promise<void> {
-    if (this.disposed || this.running) return;
-    this.running = true;
-    try {
-      for (let n = 0; n < this.batchPerTurn && !this.disposed; n++) {
-        const next = this.take();
-        if (!next) break;
-        const lag = this.clock.nowMs() - next.at;
-        this.counters.lagMs = lag;
-        if (lag > this.counters.maxLagMs) this.counters.maxLagMs = lag;
-        try {
-          const result = this.handler(next.event);
-          if (result instanceof Promise) await result;
-        } catch (error) {
-          this.counters.errors++;
-          this.onError(this.name, error);
-        }
-        this.counters.delivered++;
-      }
-    } finally {
-      this.running = false;
-    }
-    if (!this.disposed && this.stats().queued > 0) this.kick();
   }
 
   /** Closed bars first, in order; then the newest in-progress update of each series. */
