@@ -41,4 +41,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'exchange_gaps',
+    // Intervals [from_time, to_time) for which the exchange's own history has no bar (Kraken
+    // omits minutes without trades): a hole in candles not covered here is missing data.
+    sql: `
+      CREATE TABLE exchange_gaps (
+        exchange    TEXT    NOT NULL,
+        symbol      TEXT    NOT NULL,
+        timeframe   TEXT    NOT NULL,
+        from_time   INTEGER NOT NULL,
+        to_time     INTEGER NOT NULL,
+        verified_at INTEGER NOT NULL,
+        PRIMARY KEY (exchange, symbol, timeframe, from_time)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,23 +1,6 @@
 import type { SeriesKey } from '../../../shared/market';
 import type { Db } from '../../store/database';
 
-/**
- * Schema of the verified-empty intervals. Meant to become a numbered migration in
- * src/core/store/migrations.ts; until then `ExchangeGapRepository` applies it itself
- * (idempotently) so the exchange feed works on any database.
- */
-export const EXCHANGE_GAPS_SQL = `
-  CREATE TABLE IF NOT EXISTS exchange_gaps (
-    exchange    TEXT    NOT NULL,
-    symbol      TEXT    NOT NULL,
-    timeframe   TEXT    NOT NULL,
-    from_time   INTEGER NOT NULL,
-    to_time     INTEGER NOT NULL,
-    verified_at INTEGER NOT NULL,
-    PRIMARY KEY (exchange, symbol, timeframe, from_time)
-  ) WITHOUT ROWID;
-`;
-
 /** An interval [from, to) of bar open times for which the exchange's own history has no bar. */
 export interface VerifiedGap {
   from: number;
@@ -36,7 +19,6 @@ export class ExchangeGapRepository {
   private readonly coverStmt;
 
   public constructor(private readonly db: Db) {
-    db.exec(EXCHANGE_GAPS_SQL);
     this.insertStmt = db.prepare(
       `INSERT OR REPLACE INTO exchange_gaps (exchange, symbol, timeframe, from_time, to_time, verified_at)
        VALUES (?, ?, ?, ?, ?, ?)`,

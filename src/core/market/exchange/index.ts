@@ -15,7 +15,6 @@ export {
   type CcxtUrlOverrides,
 } from './ccxt-exchange';
 export {
-  EXCHANGE_GAPS_SQL,
   ExchangeGapRepository,
   type VerifiedGap,
 } from './exchange-gap-repository';
