@@ -1,9 +1,19 @@
 import type { ApiHandlers } from '../shared/api';
 import { DisposableStore, type Disposable } from '../shared/disposable';
-import type { FeedSelection, FeedStatus } from '../shared/market';
+import {
+  TIMEFRAME_MS,
+  type Candle,
+  type CandleEvent,
+  type FeedSelection,
+  type FeedStatus,
+  type SeriesKey,
+} from '../shared/market';
 import { ApiDispatcher, UserFacingError } from './api/api-dispatcher';
 import { ApiEventHub } from './api/api-event-hub';
 import { HistoryImporter } from './history/history-importer';
+import { TimeframeAggregator } from './market/aggregation';
+import { BarDistributor } from './market/distribution';
+import { ExchangeFeed, ExchangeGapRepository, type CcxtUrlOverrides } from './market/exchange';
 import { MarketBarsBatcher } from './market/market-bars-batcher';
 import type { MarketFeed } from './market/market-feed';
 import { ReplayFeed } from './market/replay-feed';
@@ -23,6 +33,13 @@ export interface WorkstationOptions {
   initialFeed?: FeedSelection;
   /** How often feed status (messages/s) is re-broadcast, in ms. */
   statusIntervalMs?: number;
+  /**
+   * Where to reach an exchange instead of its public endpoints, per ccxt id (a local fake
+   * exchange in tests), with the markets to use so none are fetched.
+   */
+  exchangeEndpoints?: Readonly<
+    Record<string, { urls: CcxtUrlOverrides; markets?: readonly object[] }>
+  >;
 }
 
 /**
@@ -32,7 +49,10 @@ export interface WorkstationOptions {
 export class Workstation implements Disposable {
   public readonly db: Db;
   public readonly candles: CandleRepository;
+  public readonly gaps: ExchangeGapRepository;
   public readonly events = new ApiEventHub();
+  /** Every consumer of feed bars (strategies, variants) subscribes here, each with its own queue. */
+  public readonly bars: BarDistributor;
   public readonly dispatcher: ApiDispatcher;
   private readonly clock: Clock;
   private readonly importer: HistoryImporter;
@@ -40,6 +60,8 @@ export class Workstation implements Disposable {
   private readonly feedSubscriptions = new DisposableStore();
   private feedLifetime = new DisposableStore();
   private feed: MarketFeed;
+  /** The series the chart shows: the feed's own, or a higher timeframe built from it. */
+  private shown: SeriesKey;
   private statusTimer: Disposable | undefined;
   private disposed = false;
 
@@ -47,14 +69,16 @@ export class Workstation implements Disposable {
     this.clock = options.clock ?? new LiveClock();
     this.db = openDatabase({ path: options.databasePath });
     this.candles = new CandleRepository(this.db);
+    this.gaps = new ExchangeGapRepository(this.db);
+    this.bars = new BarDistributor(this.clock);
     this.importer = new HistoryImporter(this.db, this.candles, this.clock);
     this.batcher = new MarketBarsBatcher(this.clock, (batch) =>
       this.events.emit('marketBars', batch),
     );
     this.feedSubscriptions.add(this.batcher);
-    this.feed = this.createFeed(
-      options.initialFeed ?? { kind: 'simulated', seed: options.simulatedSeed ?? 42 },
-    );
+    const initial = options.initialFeed ?? { kind: 'simulated', seed: options.simulatedSeed ?? 42 };
+    this.feed = this.createFeed(initial);
+    this.shown = this.shownSeries(initial);
     this.attachFeed();
     this.scheduleStatus();
     this.dispatcher = new ApiDispatcher(this.handlers());
@@ -69,8 +93,32 @@ export class Workstation implements Disposable {
     this.feed.dispose();
     this.batcher.flushNow();
     this.feed = this.createFeed(selection);
+    this.shown = this.shownSeries(selection);
     this.attachFeed();
-    return this.feed.status();
+    return this.feedStatus();
+  }
+
+  /** The feed's status, naming the series the chart shows. */
+  public feedStatus(): FeedStatus {
+    return { ...this.feed.status(), series: this.shown };
+  }
+
+  /** Bars of the shown series so far: the feed's own, or aggregated from its base bars. */
+  public feedCandles(limit: number): {
+    series: SeriesKey;
+    candles: Candle[];
+    forming: Candle | null;
+  } {
+    if (this.shown.timeframe === this.feed.series.timeframe)
+      return { series: this.shown, ...this.feed.recent(limit) };
+    const aggregator = new TimeframeAggregator(this.shown.timeframe, this.feed.series.timeframe);
+    const ratio = TIMEFRAME_MS[this.shown.timeframe] / TIMEFRAME_MS[this.feed.series.timeframe];
+    const base = this.feed.recent(Math.min(limit * ratio, 1_000_000));
+    const candles: Candle[] = [];
+    for (const bar of base.candles) candles.push(...aggregator.pushClosed(bar));
+    const pending = aggregator.pending();
+    const forming = base.forming ? aggregator.forming(base.forming) : pending;
+    return { series: this.shown, candles: candles.slice(-limit), forming };
   }
 
   public dispose(): void {
@@ -80,6 +128,7 @@ export class Workstation implements Disposable {
     this.feedLifetime.dispose();
     this.feed.dispose();
     this.feedSubscriptions.dispose();
+    this.bars.dispose();
     this.events.dispose();
     this.db.close();
   }
@@ -91,6 +140,23 @@ export class Workstation implements Disposable {
         symbol: selection.symbol,
       });
     }
+    if (selection.kind === 'exchange') {
+      const endpoint = this.options.exchangeEndpoints?.[selection.exchange];
+      try {
+        return new ExchangeFeed(this.clock, this.candles, this.gaps, {
+          exchange: selection.exchange,
+          symbol: selection.symbol,
+          timeframes: selection.timeframes,
+          source: selection.source,
+          urls: endpoint?.urls,
+          markets: endpoint?.markets,
+        });
+      } catch (error) {
+        throw new UserFacingError(
+          `cannot open ${selection.exchange} ${selection.symbol}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
     if (this.candles.count(selection.series, selection.from, selection.to) === 0) {
       const s = selection.series;
       throw new UserFacingError(
@@ -100,13 +166,22 @@ export class Workstation implements Disposable {
     return new ReplayFeed(this.clock, this.candles, selection);
   }
 
+  private shownSeries(selection: FeedSelection): SeriesKey {
+    const base = this.feed.series;
+    if (selection.kind !== 'exchange' || !selection.timeframes?.length) return base;
+    return { ...base, timeframe: selection.timeframes[0]! };
+  }
+
   private attachFeed(): void {
     this.feedLifetime = new DisposableStore();
-    this.feedLifetime.add(this.feed.onBar((e) => this.batcher.push(e)));
+    const shown = this.shown;
+    // The chart gets the shown series only; every timeframe goes to the distributor.
+    this.feedLifetime.add(this.feed.onBar((e) => isSeries(e, shown) && this.batcher.push(e)));
+    this.feedLifetime.add(this.bars.attach(this.feed));
     this.feedLifetime.add(
       this.feed.onStatus((s) => {
         this.batcher.flushNow();
-        this.events.emit('feedStatus', s);
+        this.events.emit('feedStatus', { ...s, series: this.shown });
       }),
     );
     this.feed.start();
@@ -116,7 +191,7 @@ export class Workstation implements Disposable {
     const interval = this.options.statusIntervalMs ?? 1000;
     this.statusTimer = this.clock.setTimeout(() => {
       if (this.disposed) return;
-      this.events.emit('feedStatus', this.feed.status());
+      this.events.emit('feedStatus', this.feedStatus());
       this.scheduleStatus();
     }, interval);
   }
@@ -128,7 +203,7 @@ export class Workstation implements Disposable {
         version: this.options.appVersion,
         node: process.versions.node,
       }),
-      getFeedStatus: () => this.feed.status(),
+      getFeedStatus: () => this.feedStatus(),
       selectFeed: (selection) => this.selectFeed(selection),
       setReplaySpeed: ({ speed }) => {
         if (!(this.feed instanceof ReplayFeed))
@@ -136,9 +211,9 @@ export class Workstation implements Disposable {
             'the replay speed applies to a replay; the current feed is not one',
           );
         this.feed.setSpeed(speed);
-        return this.feed.status();
+        return this.feedStatus();
       },
-      getFeedCandles: ({ limit }) => ({ series: this.feed.series, ...this.feed.recent(limit) }),
+      getFeedCandles: ({ limit }) => this.feedCandles(limit),
       getCandles: ({ series, from, to, limit }) => ({
         series,
         candles:
@@ -159,4 +234,11 @@ export class Workstation implements Disposable {
       },
     };
   }
+}
+
+function isSeries(event: CandleEvent, series: SeriesKey): boolean {
+  const s = event.series;
+  return (
+    s.exchange === series.exchange && s.symbol === series.symbol && s.timeframe === series.timeframe
+  );
 }

@@ -112,6 +112,19 @@ export const FeedStatusSchema = z.object({
   /** Replay progress in [0, 1]; null for open-ended feeds. */
   progress: z.number().min(0).max(1).nullable(),
   error: z.string().nullable(),
+  /** Connection health of a live exchange feed; absent for simulated and replay feeds. */
+  health: z
+    .object({
+      lagMs: z.number().nullable(),
+      reconnects: z.number().int().nonnegative(),
+      badMessages: z.number().int().nonnegative(),
+      duplicateBars: z.number().int().nonnegative(),
+      rateLimited: z.number().int().nonnegative(),
+      restErrors: z.number().int().nonnegative(),
+      lastErrorAt: z.number().nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 export type FeedStatus = z.infer<typeof FeedStatusSchema>;
 
@@ -133,6 +146,18 @@ export const FeedSelectionSchema = z.discriminatedUnion('kind', [
       .max(2 ** 31 - 1)
       .optional(),
     symbol: name.optional(),
+  }),
+  z.object({
+    kind: z.literal('exchange'),
+    /** A ccxt exchange id, e.g. `binance` (spot) or `binanceusdm` (USDⓈ-M futures). */
+    exchange: z
+      .string()
+      .regex(/^[a-z0-9]+$/, 'a ccxt exchange id: lowercase letters and digits')
+      .max(32),
+    symbol: name,
+    /** Higher timeframes built from the 1m stream besides it (UTC boundaries). */
+    timeframes: z.array(TimeframeSchema).max(12).optional(),
+    source: z.enum(['klines', 'trades']).optional(),
   }),
   z.object({
     kind: z.literal('replay'),

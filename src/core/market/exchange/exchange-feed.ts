@@ -246,6 +246,15 @@ export class ExchangeFeed implements MarketFeed {
       messagesPerSecond: this.rate.perSecond(this.clock.nowMs()),
       progress: null,
       error: this.health.lastError,
+      health: {
+        lagMs: this.health.lagMs,
+        reconnects: this.health.reconnects,
+        badMessages: this.health.badMessages,
+        duplicateBars: this.health.duplicateBars,
+        rateLimited: this.health.rateLimited,
+        restErrors: this.health.restErrors,
+        lastErrorAt: this.health.lastErrorAt,
+      },
     };
   }
 

@@ -1,33 +1,57 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ReplaySpeed, SeriesKey } from '../../../shared/market';
+import type { ReplaySpeed, SeriesKey, Timeframe } from '../../../shared/market';
 import { selectFeed, setReplaySpeed } from '../store/actions';
 import { useAppStore } from '../store/app-store';
 
 const SPEEDS: ReplaySpeed[] = [1, 10, 100, 'max'];
 const SIMULATED = 'simulated';
+const EXCHANGE = 'exchange';
 const keyOf = (s: SeriesKey): string => `${s.exchange}|${s.symbol}|${s.timeframe}`;
 
-/** Choose the simulated market or a replay of imported history, and the replay speed. */
+/** Market types offered by name; any other ccxt exchange id can be typed in. */
+const MARKET_TYPES = [
+  { id: 'binance', label: 'Binance spot', example: 'BTC/USDT' },
+  { id: 'binanceusdm', label: 'Binance USD-M futures', example: 'BTC/USDT:USDT' },
+  { id: 'other', label: 'Other ccxt exchange…', example: 'BTC/USDT' },
+] as const;
+const LIVE_TIMEFRAMES: Timeframe[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
+
+/** Choose the simulated market, a replay of imported history, or a live exchange feed. */
 export function FeedPicker(): React.JSX.Element {
   const series = useAppStore(useShallow((s) => s.series));
   const feed = useAppStore((s) => s.feed);
   const feedError = useAppStore((s) => s.feedError);
   const [choice, setChoice] = useState<string>(SIMULATED);
   const [speed, setSpeed] = useState<ReplaySpeed>(100);
+  const [marketType, setMarketType] = useState<string>('binance');
+  const [otherExchange, setOtherExchange] = useState('');
+  const [symbol, setSymbol] = useState('BTC/USDT');
+  const [timeframe, setTimeframe] = useState<Timeframe>('1m');
 
   const apply = (): void => {
     if (choice === SIMULATED) {
       void selectFeed({ kind: 'simulated' });
       return;
     }
+    if (choice === EXCHANGE) {
+      const exchange = marketType === 'other' ? otherExchange.trim().toLowerCase() : marketType;
+      void selectFeed({
+        kind: 'exchange',
+        exchange,
+        symbol: symbol.trim(),
+        timeframes: timeframe === '1m' ? undefined : [timeframe],
+      });
+      return;
+    }
     const s = series.find((x) => keyOf(x) === choice);
-    if (s)
+    if (s) {
       void selectFeed({
         kind: 'replay',
         series: { exchange: s.exchange, symbol: s.symbol, timeframe: s.timeframe },
         speed,
       });
+    }
   };
 
   const onSpeed = (value: string): void => {
@@ -36,6 +60,13 @@ export function FeedPicker(): React.JSX.Element {
     if (feed?.kind === 'replay' && feed.state === 'live') void setReplaySpeed(next);
   };
 
+  const onMarketType = (id: string): void => {
+    setMarketType(id);
+    const example = MARKET_TYPES.find((m) => m.id === id)?.example;
+    if (example) setSymbol(example);
+  };
+
+  const isReplay = choice !== SIMULATED && choice !== EXCHANGE;
   return (
     <div className="feed-picker">
       <label>
@@ -46,6 +77,7 @@ export function FeedPicker(): React.JSX.Element {
           data-testid="feed-select"
         >
           <option value={SIMULATED}>Simulated market (offline)</option>
+          <option value={EXCHANGE}>Live exchange…</option>
           {series.map((s) => (
             <option key={keyOf(s)} value={keyOf(s)}>
               Replay {s.exchange} {s.symbol} {s.timeframe} · {s.count.toLocaleString()} bars
@@ -53,23 +85,73 @@ export function FeedPicker(): React.JSX.Element {
           ))}
         </select>
       </label>
-      <label>
-        Speed
-        <select
-          value={String(speed)}
-          onChange={(e) => onSpeed(e.target.value)}
-          data-testid="speed-select"
-          disabled={choice === SIMULATED}
-        >
-          {SPEEDS.map((s) => (
-            <option key={String(s)} value={String(s)}>
-              {s === 'max' ? 'as fast as possible' : `${s}×`}
-            </option>
-          ))}
-        </select>
-      </label>
+      {choice === EXCHANGE && (
+        <>
+          <select
+            value={marketType}
+            onChange={(e) => onMarketType(e.target.value)}
+            data-testid="market-type-select"
+            aria-label="Exchange and market type"
+          >
+            {MARKET_TYPES.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+          {marketType === 'other' && (
+            <input
+              value={otherExchange}
+              onChange={(e) => setOtherExchange(e.target.value)}
+              placeholder="ccxt id, e.g. kraken"
+              aria-label="ccxt exchange id"
+              data-testid="exchange-input"
+              size={12}
+            />
+          )}
+          <input
+            value={symbol}
+            onChange={(e) => setSymbol(e.target.value)}
+            aria-label="Symbol"
+            data-testid="symbol-input"
+            size={14}
+          />
+          <select
+            value={timeframe}
+            onChange={(e) => setTimeframe(e.target.value as Timeframe)}
+            aria-label="Timeframe"
+            data-testid="timeframe-select"
+          >
+            {LIVE_TIMEFRAMES.map((tf) => (
+              <option key={tf} value={tf}>
+                {tf}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+      {isReplay && (
+        <label>
+          Speed
+          <select
+            value={String(speed)}
+            onChange={(e) => onSpeed(e.target.value)}
+            data-testid="speed-select"
+          >
+            {SPEEDS.map((s) => (
+              <option key={String(s)} value={String(s)}>
+                {s === 'max' ? 'as fast as possible' : `${s}×`}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <button type="button" onClick={apply} data-testid="feed-apply">
-        {choice === SIMULATED ? 'Show simulated market' : 'Start replay'}
+        {choice === SIMULATED
+          ? 'Show simulated market'
+          : choice === EXCHANGE
+            ? 'Connect'
+            : 'Start replay'}
       </button>
       {feedError && (
         <span className="error" role="alert" data-testid="feed-error">

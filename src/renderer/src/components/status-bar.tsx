@@ -27,6 +27,30 @@ export function StatusBar(): React.JSX.Element {
             </span>
           )}
           <span data-testid="feed-state">{feed.state}</span>
+          {feed.health && (
+            <span
+              data-testid="feed-health"
+              title="lag behind the exchange, reconnects, malformed messages skipped, rate limits hit"
+            >
+              lag{' '}
+              {feed.health.lagMs === null
+                ? '—'
+                : `${Math.max(0, Math.round(feed.health.lagMs))} ms`}{' '}
+              · reconnects <span data-testid="feed-reconnects">{feed.health.reconnects}</span> · bad
+              msgs {feed.health.badMessages}
+              {feed.health.rateLimited > 0 ? ` · rate-limited ${feed.health.rateLimited}×` : ''}
+            </span>
+          )}
+          {feed.error && (
+            // Once the feed is live again the error is history: shown muted, not as an alarm.
+            <span
+              className={feed.state === 'live' ? 'notice' : 'error'}
+              data-testid="feed-status-error"
+              title={feed.error}
+            >
+              {feed.state === 'live' ? `last error: ${feed.error}` : feed.error}
+            </span>
+          )}
           <span data-testid="feed-rate">{feed.messagesPerSecond.toLocaleString()} msg/s</span>
           {feed.progress !== null && (
             <span data-testid="feed-progress">{(feed.progress * 100).toFixed(2)}%</span>
