@@ -13,6 +13,11 @@ export const EXPRESSION_LIMITS = {
   maxDepth: 100,
   /** Bars of history one reference may reach (`x[n]`, window functions, crossovers). */
   maxHistory: 5000,
+  /**
+   * Closure calls one rule may make per bar. Windows multiply when nested
+   * (`highest(highest(x, 5000), 5000)` is 25 million), which would stall the engine.
+   */
+  maxStepsPerBar: 100_000,
 } as const;
 
 /** Limits of a whole strategy config. */

@@ -278,6 +278,56 @@ class TypeChecker {
   }
 }
 
+/** How many times a function evaluates its (non-window) arguments per call, given window `n`. */
+function argumentEvaluations(name: string, n: number): number {
+  switch (name) {
+    case 'crossover':
+    case 'crossunder':
+      return 2;
+    case 'rising':
+    case 'falling':
+      return n + 1;
+    case 'highest':
+    case 'lowest':
+      return n;
+    default:
+      return 1;
+  }
+}
+
+/**
+ * Closure calls to evaluate `node` once: window functions and crossovers evaluate their
+ * arguments once per bar of the window, so nesting multiplies. Parameters count at their max.
+ */
+function evaluationSteps(node: ExpressionNode, scope: ExpressionScope): number {
+  switch (node.kind) {
+    case 'number':
+    case 'boolean':
+    case 'parameter':
+    case 'reference':
+      return 1;
+    case 'history':
+      return evaluationSteps(node.target, scope) + 1;
+    case 'unary':
+      return evaluationSteps(node.operand, scope) + 1;
+    case 'binary':
+      return evaluationSteps(node.left, scope) + evaluationSteps(node.right, scope) + 1;
+    case 'call': {
+      const windowIndex = FUNCTION_SPECS.get(node.name)?.args.indexOf('window') ?? -1;
+      const windowNode = windowIndex >= 0 ? node.args[windowIndex] : undefined;
+      let n = 1;
+      if (windowNode?.kind === 'number') n = windowNode.value;
+      else if (windowNode?.kind === 'parameter')
+        n = scope.parameters.get(windowNode.name)?.max ?? 1;
+      const args = node.args.reduce(
+        (sum, a, i) => (i === windowIndex ? sum : sum + evaluationSteps(a, scope)),
+        0,
+      );
+      return args * argumentEvaluations(node.name, n) + 1;
+    }
+  }
+}
+
 /**
  * Checks names and types of a parsed expression against a strategy's scope.
  * @param expected - the type the whole expression must have (rules: 'boolean').
@@ -295,6 +345,17 @@ export function checkExpression(
         ? 'a rule must be true or false, but this gives a number — compare it, e.g. `rsi < 30`'
         : 'expected a number, but this is true/false';
     return { type: undefined, diagnostics: [{ message, span: node.span }] };
+  }
+  if (checker.diagnostics.length === 0) {
+    const steps = evaluationSteps(node, scope);
+    if (steps > EXPRESSION_LIMITS.maxStepsPerBar) {
+      const limit = EXPRESSION_LIMITS.maxStepsPerBar.toLocaleString('en-US');
+      const about = Number.isFinite(steps)
+        ? `about ${Math.round(steps).toLocaleString('en-US')}`
+        : 'too many';
+      const message = `this rule would take ${about} steps per bar — windows nested inside windows multiply; the limit is ${limit}`;
+      return { type: undefined, diagnostics: [{ message, span: node.span }] };
+    }
   }
   return {
     type: checker.diagnostics.length === 0 ? type : undefined,

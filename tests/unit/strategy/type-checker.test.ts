@@ -103,6 +103,20 @@ describe('type checker (through rule validation)', () => {
     expect(ruleIssues('close[5000] > 0 AND highest(close, 5000) > 0')).toEqual([]);
   });
 
+  it('refuses rules whose nested windows would cost too much per bar', () => {
+    expect(firstMessage('highest(lowest(close, 2000), 2000) > 0')).toBe(
+      'this rule would take about 4,002,003 steps per bar — windows nested inside windows multiply; the limit is 100,000',
+    );
+    expect(firstMessage('rising(highest(close, $len), 1000) ')).toMatch(
+      /about 201,202 steps per bar/,
+    );
+    expect(
+      ruleIssues(
+        'highest(close, 5000) > lowest(close, 5000) AND crossover(highest(high, 20), close)',
+      ),
+    ).toEqual([]);
+  });
+
   it('refuses text-valued parameters in arithmetic', () => {
     expect(firstMessage('rsi < $tf')).toMatch(/choice of text values/);
   });
