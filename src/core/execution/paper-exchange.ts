@@ -226,6 +226,10 @@ export class PaperExchange implements ExecutionClient {
     this._lastTime = time;
     const hadPosition = this._dir !== FLAT;
 
+    // A bar that opens beyond the liquidation price liquidates before a queued exit can fill
+    // there: isolated margin never loses more than the margin (DESIGN: liquidation closes at
+    // that price and loses the margin).
+    if (this._dir !== FLAT && this._dir * (open - this._liquidation) <= 0) this.liquidate(time);
     if (this._pendingExit !== null) this.fillPendingExit(time, open);
     else if (this._pendingEntry !== null) this.fillPendingEntry(time, open);
 

@@ -63,7 +63,8 @@ describe('PaperExchange properties over random bars and orders', () => {
             price = close;
             const b: Candle = { time: i * 60_000, open, high, low, close, volume: 1 };
             const equity = ex.onBar(b);
-            expect(equity).toBeGreaterThanOrEqual(-1e-9); // isolated margin: never below zero
+            // Isolated margin: never below zero (up to float noise on a 10,000 USDT account).
+            expect(equity).toBeGreaterThanOrEqual(-1e-6);
             if (ex.positionSide === null) expect(equity).toBe(ex.cash);
             const order = orderFor(s, ex.positionQuantity);
             if (order !== null) ex.submit(order);

@@ -231,6 +231,22 @@ describe('PaperExchange liquidation (isolated margin)', () => {
     expect(rec.trades[0]!.netPnl).toBeCloseTo(-100.5, 9);
   });
 
+  it('liquidates a short whose queued exit meets a gap beyond the liquidation price (found by the property test)', () => {
+    const { ex, rec } = venue({ slippageBps: 0, leverage: 10 });
+    ex.onBar(flat(0, 100));
+    ex.submit(short10);
+    ex.onBar(flat(1, 100));
+    ex.submit({ type: 'exit', reason: 'signal' }); // would fill at the next open
+    ex.onBar(bar(2, 115, 116, 114, 115)); // opens at 115, beyond the liquidation price 109.5
+    // Without the check the exit would fill at 115: gross −150 on a 100 margin.
+    expect(rec.trades).toHaveLength(1);
+    expect(rec.trades[0]).toMatchObject({ exitReason: 'liquidation' });
+    expect(rec.trades[0]!.exitPrice).toBeCloseTo(109.5, 10);
+    expect(rec.trades[0]!.netPnl).toBeCloseTo(-100.5, 9);
+    expect(rec.rejections.at(-1)).toMatchObject({ reason: 'noPosition' });
+    expect(ex.equity).toBeCloseTo(10_000 - 100.5, 9);
+  });
+
   it('fills a stop placed before the liquidation price as a stop, and liquidates when the stop lies beyond it', () => {
     const a = venue({ slippageBps: 0, leverage: 10 });
     a.ex.onBar(flat(0, 100));

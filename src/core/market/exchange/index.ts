@@ -14,10 +14,7 @@ export {
   type CcxtExchange,
   type CcxtUrlOverrides,
 } from './ccxt-exchange';
-export {
-  ExchangeGapRepository,
-  type VerifiedGap,
-} from './exchange-gap-repository';
+export { ExchangeGapRepository, type VerifiedGap } from './exchange-gap-repository';
 export {
   ExchangeFeed,
   type BarSource,
