@@ -58,4 +58,85 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'engine_records',
+    // What the engine does, per run: a backtest run or a live variant's session. `run_id` ties
+    // orders, trades, signals and metric snapshots to it; times are bar open times (epoch ms).
+    sql: `
+      CREATE TABLE backtest_runs (
+        run_id        TEXT    PRIMARY KEY,
+        strategy_name TEXT    NOT NULL,
+        template_id   TEXT,
+        parameters    TEXT    NOT NULL,
+        exchange      TEXT    NOT NULL,
+        symbol        TEXT    NOT NULL,
+        timeframe     TEXT    NOT NULL,
+        from_time     INTEGER,
+        to_time       INTEGER,
+        status        TEXT    NOT NULL,
+        bars          INTEGER NOT NULL DEFAULT 0,
+        started_at    INTEGER NOT NULL,
+        finished_at   INTEGER,
+        error         TEXT
+      );
+
+      CREATE TABLE orders (
+        run_id        TEXT    NOT NULL,
+        variant_id    TEXT    NOT NULL,
+        order_id      INTEGER NOT NULL,
+        seq           INTEGER NOT NULL,
+        time          INTEGER,
+        status        TEXT    NOT NULL,
+        kind          TEXT,
+        side          TEXT,
+        reason        TEXT    NOT NULL,
+        reject_reason TEXT,
+        message       TEXT,
+        PRIMARY KEY (run_id, variant_id, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE trades (
+        run_id       TEXT    NOT NULL,
+        variant_id   TEXT    NOT NULL,
+        trade_id     INTEGER NOT NULL,
+        side         TEXT    NOT NULL,
+        quantity     REAL    NOT NULL,
+        leverage     REAL    NOT NULL,
+        entry_time   INTEGER NOT NULL,
+        entry_price  REAL    NOT NULL,
+        entry_reason TEXT    NOT NULL,
+        exit_time    INTEGER NOT NULL,
+        exit_price   REAL    NOT NULL,
+        exit_reason  TEXT    NOT NULL,
+        gross_pnl    REAL    NOT NULL,
+        fee          REAL    NOT NULL,
+        net_pnl      REAL    NOT NULL,
+        margin       REAL    NOT NULL,
+        roi_pct      REAL    NOT NULL,
+        PRIMARY KEY (run_id, variant_id, trade_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX trades_by_exit_time ON trades (exit_time);
+
+      CREATE TABLE signals (
+        run_id     TEXT    NOT NULL,
+        variant_id TEXT    NOT NULL,
+        seq        INTEGER NOT NULL,
+        time       INTEGER NOT NULL,
+        rule       TEXT    NOT NULL,
+        action     TEXT    NOT NULL,
+        order_id   INTEGER,
+        terms      TEXT    NOT NULL,
+        PRIMARY KEY (run_id, variant_id, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE metric_snapshots (
+        run_id     TEXT    NOT NULL,
+        variant_id TEXT    NOT NULL,
+        time       INTEGER NOT NULL,
+        snapshot   TEXT    NOT NULL,
+        PRIMARY KEY (run_id, variant_id, time)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

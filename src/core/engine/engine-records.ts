@@ -1,0 +1,83 @@
+import type { ClosedTrade, Fill, OrderRejectReason } from '../execution';
+import type { RuleName, TermValue } from '../strategy';
+
+/**
+ * What an instance did when a rule fired on a closed bar:
+ * - `entry` / `exit`: it submitted that order (see `orderId`);
+ * - `conflict`: long and short entry were both true, so nothing was entered;
+ * - `refused`: the venue refused the order at submission (the order record says why).
+ */
+export type SignalAction = 'entry' | 'exit' | 'conflict' | 'refused';
+
+/** A rule that fired, with the values of its terms on that bar: the "why it fired" record. */
+export interface SignalRecord {
+  readonly variantId: string;
+  /** Open time of the closed bar the rule fired on. */
+  readonly time: number;
+  readonly rule: RuleName;
+  readonly action: SignalAction;
+  /** The order it produced, or null. */
+  readonly orderId: number | null;
+  readonly terms: readonly TermValue[];
+}
+
+/** An order's life: `submitted` when the venue queued it, `rejected` when it refused or dropped it. */
+export interface OrderRecord {
+  readonly variantId: string;
+  readonly orderId: number;
+  /** Open time of the bar it was submitted (or rejected) on; null before the first bar. */
+  readonly time: number | null;
+  readonly status: 'submitted' | 'rejected';
+  /** `entry` or `exit`; null for a rejection of an order the engine did not submit itself. */
+  readonly kind: 'entry' | 'exit' | null;
+  readonly side: 'long' | 'short' | null;
+  readonly reason: string;
+  readonly rejectReason: OrderRejectReason | null;
+  readonly message: string | null;
+}
+
+/** A fill of one variant's order. */
+export interface FillRecord extends Fill {
+  readonly variantId: string;
+}
+
+/** A closed trade of one variant: gross, fee and net P&L, entry and exit reason. */
+export interface TradeRecord extends ClosedTrade {
+  readonly variantId: string;
+}
+
+/**
+ * Receives an instance's records as they happen. The backtest collects them, the live engine
+ * writes them to SQLite in batches. Called on the engine's path: implementations must not
+ * block (buffer, then write elsewhere).
+ */
+export interface EngineRecordSink {
+  onSignal?(record: SignalRecord): void;
+  onOrder?(record: OrderRecord): void;
+  onFill?(record: FillRecord): void;
+  onTrade?(record: TradeRecord): void;
+}
+
+/** Keeps every record in memory, in order (backtests, tests). */
+export class EngineRecordCollector implements EngineRecordSink {
+  public readonly signals: SignalRecord[] = [];
+  public readonly orders: OrderRecord[] = [];
+  public readonly fills: FillRecord[] = [];
+  public readonly trades: TradeRecord[] = [];
+
+  public onSignal(record: SignalRecord): void {
+    this.signals.push(record);
+  }
+
+  public onOrder(record: OrderRecord): void {
+    this.orders.push(record);
+  }
+
+  public onFill(record: FillRecord): void {
+    this.fills.push(record);
+  }
+
+  public onTrade(record: TradeRecord): void {
+    this.trades.push(record);
+  }
+}

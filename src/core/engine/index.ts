@@ -1,0 +1,25 @@
+/**
+ * The engine: strategy instances trading compiled strategies on closed bars, and the bar loop
+ * that feeds them shared indicators. Backtest and live run the same loop and instances.
+ */
+export { EngineBarLoop, type EngineBarLoopOptions } from './engine-bar-loop';
+export {
+  EngineRecordCollector,
+  type EngineRecordSink,
+  type FillRecord,
+  type OrderRecord,
+  type SignalAction,
+  type SignalRecord,
+  type TradeRecord,
+} from './engine-records';
+export { EquityCurve } from './equity-curve';
+export { entryOrderFor, paperAccountFor } from './risk-orders';
+export {
+  createStrategyInstance,
+  StrategyInstance,
+  type BarDrivenExecution,
+  type CreateStrategyInstanceOptions,
+  type InstanceState,
+  type StrategyInstanceOptions,
+} from './strategy-instance';
+export { TimeframeRoller, type MutableCandle } from './timeframe-roller';

@@ -1,0 +1,394 @@
+import type { Disposable } from '../../shared/disposable';
+import { TIMEFRAME_MS, type Candle, type Timeframe } from '../../shared/market';
+import {
+  PaperExchange,
+  type ClosedTrade,
+  type ExecutionClient,
+  type ExitOrderRequest,
+  type Fill,
+  type OrderRejection,
+  type PaperAccountConfigInput,
+  type PositionSide,
+} from '../execution';
+import type { IndicatorLease, IndicatorReader, IndicatorSet } from '../indicators';
+import { MetricsTracker, SINGLE_TRIAL, type MetricSnapshot, type TrialStats } from '../metrics';
+import type { ClosedBarValues, CompiledStrategy, RuleName, StrategySignals } from '../strategy';
+import type { EngineRecordSink, SignalAction } from './engine-records';
+import type { EquityCurve } from './equity-curve';
+import { entryOrderFor, paperAccountFor } from './risk-orders';
+import { TimeframeRoller } from './timeframe-roller';
+
+/** An execution client the engine drives bar by bar (the paper exchange; later a live venue's mirror). */
+export interface BarDrivenExecution extends ExecutionClient {
+  /** Fills queued orders, checks stops and targets against `bar`, returns equity at its close. */
+  onBar(bar: Candle): number;
+  /** Whether a position was open at any moment of the last bar. */
+  readonly barExposed: boolean;
+  readonly positionSide: PositionSide | null;
+  readonly cash: number;
+  readonly hasPendingExit: boolean;
+}
+
+/** Lifecycle of an instance (STYLE 9): it trades while `running`, never after `disposed`. */
+export type InstanceState = 'ready' | 'running' | 'disposed';
+
+/** What an instance is built from. */
+export interface StrategyInstanceOptions {
+  /** The variant's id: every record carries it. */
+  readonly id: string;
+  readonly strategy: CompiledStrategy;
+  /** The shared indicators; the instance leases the ones its rules read. */
+  readonly indicators: IndicatorSet;
+  readonly execution: BarDrivenExecution;
+  readonly metrics: MetricsTracker;
+  readonly sink?: EngineRecordSink;
+  /** Receives the equity of every trading bar, when given. */
+  readonly equityCurve?: EquityCurve;
+}
+
+/** The values of the bar that just closed, mutated in place: one object per instance, not per bar. */
+class BarValues implements ClosedBarValues {
+  public open = 0;
+  public high = 0;
+  public low = 0;
+  public close = 0;
+  public volume = 0;
+
+  public constructor(private readonly outputs: readonly Float64Array[]) {}
+
+  public indicator(slot: number, output: number): number {
+    const values = this.outputs[slot];
+    return values === undefined ? Number.NaN : (values[output] ?? Number.NaN);
+  }
+}
+
+const SIGNAL_EXIT: ExitOrderRequest = Object.freeze({ type: 'exit', reason: 'signal' });
+
+/**
+ * One variant running one compiled strategy on closed bars, by DESIGN.md's trading rules. Per
+ * closed bar of its timeframe (`onBar`, after the shared {@link IndicatorSet} has been updated
+ * with that bar):
+ * 1. the execution client processes it: queued orders fill at its open, stops and targets are
+ *    checked against its range, equity is marked at its close (→ metrics, equity curve);
+ * 2. the rules are evaluated on it; until every indicator they read is ready (and the rules'
+ *    look-back is filled), nothing they say is acted on;
+ * 3. with a position: its side's exit rule → an exit order for the next bar's open;
+ * 4. only when flat: the entry rules; long and short both true → no entry; one position, no
+ *    pyramiding (a reversal is an exit on one bar and an entry on a later one).
+ * Fired rules are recorded with their terms' values, orders, fills and trades go to the sink.
+ * The bar path allocates only when a rule fires or an order fills.
+ */
+export class StrategyInstance implements Disposable {
+  public readonly id: string;
+  public readonly strategy: CompiledStrategy;
+  /** The strategy's bar length: `onBar` takes bars of this timeframe. */
+  public readonly timeframe: Timeframe;
+  /** Every timeframe the instance reads: its own first, then its indicators' higher ones. */
+  public readonly timeframes: readonly Timeframe[];
+  public readonly execution: BarDrivenExecution;
+  public readonly metrics: MetricsTracker;
+
+  private readonly indicatorSet: IndicatorSet;
+  private readonly leases: IndicatorLease[];
+  private readonly readers: IndicatorReader[];
+  private readonly values: BarValues;
+  private readonly sink: EngineRecordSink | undefined;
+  private readonly equityCurve: EquityCurve | undefined;
+  private readonly subscription: Disposable;
+  private _state: InstanceState = 'ready';
+  private _warm = false;
+  private _readyStreak = 0;
+  private _bars = 0;
+  private _time: number | null = null;
+
+  public constructor(options: StrategyInstanceOptions) {
+    this.id = options.id;
+    this.strategy = options.strategy;
+    this.timeframe = options.strategy.timeframe;
+    this.execution = options.execution;
+    this.metrics = options.metrics;
+    this.indicatorSet = options.indicators;
+    this.sink = options.sink;
+    this.equityCurve = options.equityCurve;
+    this.leases = options.strategy.requirements.map((r) =>
+      options.indicators.acquire({
+        type: r.type,
+        params: r.params,
+        ...(r.source === null ? {} : { source: r.source }),
+        timeframe: r.timeframe,
+      }),
+    );
+    this.readers = this.leases.map((l) => l.indicator);
+    this.values = new BarValues(this.readers.map((r) => r.outputs));
+    const frames = new Set<Timeframe>([this.timeframe]);
+    for (const r of options.strategy.requirements) frames.add(r.timeframe);
+    this.timeframes = [...frames];
+    this.subscription = this.execution.subscribe({
+      onFill: (fill) => this.recordFill(fill),
+      onTradeClosed: (trade) => this.recordTrade(trade),
+      onOrderRejected: (rejection) => this.recordRejection(rejection),
+    });
+  }
+
+  public get state(): InstanceState {
+    return this._state;
+  }
+
+  /** True once every indicator the rules read is ready and their look-back is filled. */
+  public get warm(): boolean {
+    return this._warm;
+  }
+
+  /** Closed bars seen, warm-up included. */
+  public get barsSeen(): number {
+    return this._bars;
+  }
+
+  /**
+   * How much history, in milliseconds before the first trading bar, warms every indicator and
+   * the rules' look-back: the longest of (warm-up + 1) bars of each indicator's
+   * timeframe, plus the look-back in bars of the instance's own timeframe.
+   */
+  public get warmUpSpanMs(): number {
+    const own = TIMEFRAME_MS[this.timeframe];
+    let span = (this.strategy.maxLookback + 1) * own;
+    this.strategy.requirements.forEach((r, i) => {
+      const reader = this.readers[i] as IndicatorReader;
+      // The look-back counts bars of the strategy's timeframe: its rules buffer what they read.
+      span = Math.max(
+        span,
+        (reader.warmupBars + 1) * TIMEFRAME_MS[r.timeframe] + (r.lookback + 1) * own,
+      );
+    });
+    return span;
+  }
+
+  /**
+   * One closed bar of the instance's timeframe, traded. The shared indicator set must already
+   * hold this bar (the bar loop updates it first).
+   */
+  public onBar(bar: Candle): void {
+    if (this._state === 'disposed') return;
+    this._state = 'running';
+    this._time = bar.time;
+    const equity = this.execution.onBar(bar);
+    this.metrics.onBar(bar.time, equity, this.execution.barExposed);
+    this.equityCurve?.push(bar.time, equity);
+    this.evaluate(bar, true);
+  }
+
+  /**
+   * One closed bar of warm-up history: the rules see it (filling their look-back), nothing is
+   * traded, marked or recorded. The shared indicator set must already hold it.
+   */
+  public warmUpBar(bar: Candle): void {
+    if (this._state === 'disposed') return;
+    this.evaluate(bar, false);
+  }
+
+  /**
+   * Warms the instance up from stored history before it trades, on its own: for an instance
+   * joining a loop that is already running. `bars` are closed bars of the instance's timeframe,
+   * oldest first, ending just before the first bar it will trade. The indicators this instance
+   * created are fed with them (higher timeframes built from them); indicators it shares with
+   * instances already running are current and are not fed again. Because those cannot replay
+   * their past, when any is shared the rules' look-back refills from live bars before the first
+   * signal. (At start-up, warm every instance together with {@link EngineBarLoop.warmUp}.)
+   */
+  public warmUp(bars: Iterable<Candle>): void {
+    if (this._state !== 'ready') throw new Error(`warmUp: instance ${this.id} is ${this._state}`);
+    const own: IndicatorLease[] = [];
+    const higher: Array<{ lease: IndicatorLease; roller: TimeframeRoller }> = [];
+    for (const lease of this.leases) {
+      if (!lease.created) continue;
+      const tf = this.strategy.requirements[this.leases.indexOf(lease)]?.timeframe;
+      if (tf === undefined || tf === this.timeframe) own.push(lease);
+      else higher.push({ lease, roller: new TimeframeRoller(tf, this.timeframe) });
+    }
+    const one: Candle[] = [];
+    const feed = (key: string, bar: Candle): void => {
+      one[0] = bar;
+      this.indicatorSet.prime(key, one);
+    };
+    for (const bar of bars) {
+      for (const lease of own) feed(lease.key, bar);
+      for (const h of higher) {
+        h.roller.push(bar);
+        if (h.roller.gapDidClose) feed(h.lease.key, { ...h.roller.gapClosed });
+        if (h.roller.didClose) feed(h.lease.key, { ...h.roller.closed });
+      }
+      this.evaluate(bar, false);
+    }
+    if (this.leases.some((l) => !l.created)) {
+      this._warm = false;
+      this._readyStreak = 0;
+    }
+  }
+
+  /** Every statistic now. @param trials - the trial ledger's N and V (one trial by default). */
+  public snapshot(trials: TrialStats = SINGLE_TRIAL): MetricSnapshot {
+    return this.metrics.snapshot(trials);
+  }
+
+  /** Stops for good: releases the indicator leases and the execution subscription. */
+  public dispose(): void {
+    if (this._state === 'disposed') return;
+    this._state = 'disposed';
+    this.subscription.dispose();
+    for (const lease of this.leases) lease.dispose();
+  }
+
+  private evaluate(bar: Candle, trading: boolean): void {
+    const v = this.values;
+    v.open = bar.open;
+    v.high = bar.high;
+    v.low = bar.low;
+    v.close = bar.close;
+    v.volume = bar.volume;
+    this._bars++;
+    const signals = this.strategy.evaluate(v);
+    if (!this._warm && !this.becomeWarm()) return;
+    if (trading) this.act(bar.time, signals);
+  }
+
+  /** Counts consecutive bars on which every indicator is ready; warm once they cover the look-back. */
+  private becomeWarm(): boolean {
+    const readers = this.readers;
+    for (let i = 0; i < readers.length; i++) {
+      if (!(readers[i] as IndicatorReader).ready) {
+        this._readyStreak = 0;
+        return false;
+      }
+    }
+    this._readyStreak++;
+    // The rules read up to maxLookback bars back; those bars must come from ready indicators too.
+    if (this._readyStreak <= this.strategy.maxLookback) return false;
+    this._warm = true;
+    return true;
+  }
+
+  private act(time: number, s: Readonly<StrategySignals>): void {
+    const execution = this.execution;
+    const side = execution.positionSide;
+    if (side !== null) {
+      const exit = side === 'long' ? s.exitLong : s.exitShort;
+      if (exit && !execution.hasPendingExit) {
+        const result = execution.submit(SIGNAL_EXIT);
+        const rule: RuleName = side === 'long' ? 'exitLong' : 'exitShort';
+        if (result.accepted) {
+          this.recordOrder(result.orderId, time, 'exit', side, 'signal');
+          this.recordSignal(time, rule, 'exit', result.orderId);
+        } else {
+          this.recordSignal(time, rule, 'refused', result.rejection.orderId);
+        }
+      }
+      return;
+    }
+    if (!s.entryLong && !s.entryShort) return;
+    if (s.entryLong && s.entryShort) {
+      this.recordSignal(time, 'entryLong', 'conflict', null);
+      this.recordSignal(time, 'entryShort', 'conflict', null);
+      return;
+    }
+    const entrySide: PositionSide = s.entryLong ? 'long' : 'short';
+    const rule: RuleName = s.entryLong ? 'entryLong' : 'entryShort';
+    const result = execution.submit(entryOrderFor(this.strategy.risk, entrySide, execution.cash));
+    if (result.accepted) {
+      this.recordOrder(result.orderId, time, 'entry', entrySide, 'signal');
+      this.recordSignal(time, rule, 'entry', result.orderId);
+    } else {
+      this.recordSignal(time, rule, 'refused', result.rejection.orderId);
+    }
+  }
+
+  private recordSignal(
+    time: number,
+    rule: RuleName,
+    action: SignalAction,
+    orderId: number | null,
+  ): void {
+    this.sink?.onSignal?.({
+      variantId: this.id,
+      time,
+      rule,
+      action,
+      orderId,
+      terms: this.strategy.explain(rule),
+    });
+  }
+
+  private recordOrder(
+    orderId: number,
+    time: number,
+    kind: 'entry' | 'exit',
+    side: PositionSide,
+    reason: string,
+  ): void {
+    this.sink?.onOrder?.({
+      variantId: this.id,
+      orderId,
+      time,
+      status: 'submitted',
+      kind,
+      side,
+      reason,
+      rejectReason: null,
+      message: null,
+    });
+  }
+
+  private recordRejection(rejection: OrderRejection): void {
+    this.sink?.onOrder?.({
+      variantId: this.id,
+      orderId: rejection.orderId,
+      time: rejection.time ?? this._time,
+      status: 'rejected',
+      kind: null,
+      side: null,
+      reason: rejection.reason,
+      rejectReason: rejection.reason,
+      message: rejection.message,
+    });
+  }
+
+  private recordFill(fill: Fill): void {
+    this.sink?.onFill?.({ ...fill, variantId: this.id });
+  }
+
+  private recordTrade(trade: ClosedTrade): void {
+    this.metrics.onTradeClosed(trade.netPnl);
+    this.sink?.onTrade?.({ ...trade, variantId: this.id });
+  }
+}
+
+/** What {@link createStrategyInstance} needs besides the compiled strategy. */
+export interface CreateStrategyInstanceOptions {
+  readonly id: string;
+  readonly strategy: CompiledStrategy;
+  readonly indicators: IndicatorSet;
+  /** Paper account settings; the leverage comes from the strategy's risk section. */
+  readonly account?: PaperAccountConfigInput;
+  readonly sink?: EngineRecordSink;
+  readonly equityCurve?: EquityCurve;
+}
+
+/**
+ * An instance on its own paper account (isolated margin, the strategy's leverage) with its own
+ * metrics: what a backtest and a paper variant both run.
+ */
+export function createStrategyInstance(options: CreateStrategyInstanceOptions): StrategyInstance {
+  const execution = new PaperExchange(paperAccountFor(options.strategy.risk, options.account));
+  const metrics = new MetricsTracker({
+    timeframe: options.strategy.timeframe,
+    initialEquity: execution.config.initialCash,
+  });
+  return new StrategyInstance({
+    id: options.id,
+    strategy: options.strategy,
+    indicators: options.indicators,
+    execution,
+    metrics,
+    ...(options.sink ? { sink: options.sink } : {}),
+    ...(options.equityCurve ? { equityCurve: options.equityCurve } : {}),
+  });
+}

@@ -1,0 +1,110 @@
+import { TIMEFRAME_MS, type Candle, type Timeframe } from '../../shared/market';
+
+/** A bar whose fields the roller rewrites in place: read it before the next `push`. */
+export interface MutableCandle {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+const emptyCandle = (): MutableCandle => ({
+  time: 0,
+  open: 0,
+  high: 0,
+  low: 0,
+  close: 0,
+  volume: 0,
+});
+
+/**
+ * Rolls closed bars of a base timeframe up into one higher timeframe without allocating: the
+ * engine's per-bar path runs it for every base bar, so it reuses two bar objects instead of
+ * building a new one per merge (market/aggregation's `TimeframeAggregator` allocates; it serves
+ * the chart, not the hot path). Same closing rule as that aggregator:
+ * - a higher bar closes with the base bar that ends its period;
+ * - or, when the exchange had no bar for the period's tail, when the first base bar of a later
+ *   period arrives (then `push` may close two bars: that tail and, rarely, the new one);
+ * - a period without any base bar yields no bar; the bar's time is its period's open time.
+ */
+export class TimeframeRoller {
+  /** The bar closed because a later period began (a gap at the end of its period). */
+  public readonly gapClosed: MutableCandle = emptyCandle();
+  /** The bar closed by the base bar that ended its period. */
+  public readonly closed: MutableCandle = emptyCandle();
+  /** Whether the last `push` closed `gapClosed` / `closed`. */
+  public gapDidClose = false;
+  public didClose = false;
+
+  private readonly baseMs: number;
+  private readonly targetMs: number;
+  private readonly current: MutableCandle = emptyCandle();
+  private open = false;
+
+  /**
+   * @param target - the higher timeframe to build.
+   * @param base - the timeframe of the bars pushed; `target` must be a whole multiple of it.
+   * @throws RangeError when it is not.
+   */
+  public constructor(
+    public readonly target: Timeframe,
+    public readonly base: Timeframe,
+  ) {
+    this.baseMs = TIMEFRAME_MS[base];
+    this.targetMs = TIMEFRAME_MS[target];
+    if (this.targetMs < this.baseMs || this.targetMs % this.baseMs !== 0) {
+      throw new RangeError(`cannot build ${target} bars from ${base} bars`);
+    }
+  }
+
+  /** Adds one closed base bar; then read `gapDidClose` / `didClose` and the bars they flag. */
+  public push(bar: Candle): void {
+    const ms = this.targetMs;
+    const start = bar.time - (((bar.time % ms) + ms) % ms);
+    const c = this.current;
+    this.gapDidClose = false;
+    this.didClose = false;
+    if (this.open && c.time !== start) {
+      copy(c, this.gapClosed);
+      this.gapDidClose = true;
+      this.open = false;
+    }
+    if (this.open) {
+      if (bar.high > c.high) c.high = bar.high;
+      if (bar.low < c.low) c.low = bar.low;
+      c.close = bar.close;
+      c.volume += bar.volume;
+    } else {
+      c.time = start;
+      c.open = bar.open;
+      c.high = bar.high;
+      c.low = bar.low;
+      c.close = bar.close;
+      c.volume = bar.volume;
+      this.open = true;
+    }
+    if (bar.time + this.baseMs >= start + ms) {
+      copy(c, this.closed);
+      this.didClose = true;
+      this.open = false;
+    }
+  }
+
+  /** Forgets the period in progress. */
+  public reset(): void {
+    this.open = false;
+    this.gapDidClose = false;
+    this.didClose = false;
+  }
+}
+
+function copy(from: MutableCandle, to: MutableCandle): void {
+  to.time = from.time;
+  to.open = from.open;
+  to.high = from.high;
+  to.low = from.low;
+  to.close = from.close;
+  to.volume = from.volume;
+}

@@ -1,0 +1,203 @@
+import type { TradeRecord } from '../engine/engine-records';
+import type { Db } from './database';
+
+/** Which stored trades to read or export; every field narrows, none means all. */
+export interface TradeFilter {
+  readonly runId?: string;
+  readonly variantId?: string;
+  readonly side?: 'long' | 'short';
+  /** Trades that closed at or after / at or before these bar times (epoch ms). */
+  readonly from?: number;
+  readonly to?: number;
+  /** At most this many, oldest first. */
+  readonly limit?: number;
+}
+
+/** A stored trade: the engine's record and the run it belongs to. */
+export interface StoredTrade extends TradeRecord {
+  readonly runId: string;
+}
+
+interface TradeRow {
+  run_id: string;
+  variant_id: string;
+  trade_id: number;
+  side: 'long' | 'short';
+  quantity: number;
+  leverage: number;
+  entry_time: number;
+  entry_price: number;
+  entry_reason: StoredTrade['entryReason'];
+  exit_time: number;
+  exit_price: number;
+  exit_reason: StoredTrade['exitReason'];
+  gross_pnl: number;
+  fee: number;
+  net_pnl: number;
+  margin: number;
+  roi_pct: number;
+}
+
+const toTrade = (r: TradeRow): StoredTrade =>
+  ({
+    runId: r.run_id,
+    variantId: r.variant_id,
+    tradeId: r.trade_id,
+    side: r.side,
+    quantity: r.quantity,
+    leverage: r.leverage,
+    entryTime: r.entry_time,
+    entryPrice: r.entry_price,
+    entryReason: r.entry_reason,
+    exitTime: r.exit_time,
+    exitPrice: r.exit_price,
+    exitReason: r.exit_reason,
+    grossPnl: r.gross_pnl,
+    fee: r.fee,
+    netPnl: r.net_pnl,
+    margin: r.margin,
+    roiPct: r.roi_pct,
+  }) as StoredTrade;
+
+/** CSV columns, in order: the trade's fields plus its times in UTC for people reading the file. */
+export const TRADE_CSV_COLUMNS = [
+  'run_id',
+  'variant_id',
+  'trade_id',
+  'side',
+  'quantity',
+  'leverage',
+  'entry_time',
+  'entry_time_utc',
+  'entry_price',
+  'entry_reason',
+  'exit_time',
+  'exit_time_utc',
+  'exit_price',
+  'exit_reason',
+  'gross_pnl',
+  'fee',
+  'net_pnl',
+  'margin',
+  'roi_pct',
+] as const;
+
+/** Quotes a CSV field only when it needs it (RFC 4180). */
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * Closed trades (gross, fee and net P&L, entry and exit reason) of backtest runs and live
+ * variants. Writes go in batches, one transaction per batch; exports are exactly the rows of a
+ * filter, as CSV or JSON text.
+ */
+export class TradeRepository {
+  private readonly insertStmt;
+
+  public constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO trades (run_id, variant_id, trade_id, side, quantity, leverage, entry_time,
+         entry_price, entry_reason, exit_time, exit_price, exit_reason, gross_pnl, fee, net_pnl,
+         margin, roi_pct)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /** Stores `trades` of run `runId` in one transaction (joins the caller's, if one is open). */
+  public insert(runId: string, trades: readonly TradeRecord[]): void {
+    this.db.transaction(() => {
+      for (const t of trades) {
+        this.insertStmt.run(
+          runId,
+          t.variantId,
+          t.tradeId,
+          t.side,
+          t.quantity,
+          t.leverage,
+          t.entryTime,
+          t.entryPrice,
+          t.entryReason,
+          t.exitTime,
+          t.exitPrice,
+          t.exitReason,
+          t.grossPnl,
+          t.fee,
+          t.netPnl,
+          t.margin,
+          t.roiPct,
+        );
+      }
+    })();
+  }
+
+  /** The trades matching `filter`, by run, variant and trade id. */
+  public list(filter: TradeFilter = {}): StoredTrade[] {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (filter.runId !== undefined) {
+      where.push('run_id = ?');
+      args.push(filter.runId);
+    }
+    if (filter.variantId !== undefined) {
+      where.push('variant_id = ?');
+      args.push(filter.variantId);
+    }
+    if (filter.side !== undefined) {
+      where.push('side = ?');
+      args.push(filter.side);
+    }
+    if (filter.from !== undefined) {
+      where.push('exit_time >= ?');
+      args.push(filter.from);
+    }
+    if (filter.to !== undefined) {
+      where.push('exit_time <= ?');
+      args.push(filter.to);
+    }
+    const sql =
+      `SELECT * FROM trades ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
+      `ORDER BY run_id, variant_id, trade_id${filter.limit !== undefined ? ' LIMIT ?' : ''}`;
+    if (filter.limit !== undefined) args.push(filter.limit);
+    return (this.db.prepare(sql).all(...args) as TradeRow[]).map(toTrade);
+  }
+
+  /** The trades of `filter` as CSV with a header row; numbers keep every digit. */
+  public exportCsv(filter: TradeFilter = {}): string {
+    const lines: string[] = [TRADE_CSV_COLUMNS.join(',')];
+    for (const t of this.list(filter)) {
+      lines.push(
+        [
+          t.runId,
+          t.variantId,
+          t.tradeId,
+          t.side,
+          t.quantity,
+          t.leverage,
+          t.entryTime,
+          new Date(t.entryTime).toISOString(),
+          t.entryPrice,
+          t.entryReason,
+          t.exitTime,
+          new Date(t.exitTime).toISOString(),
+          t.exitPrice,
+          t.exitReason,
+          t.grossPnl,
+          t.fee,
+          t.netPnl,
+          t.margin,
+          t.roiPct,
+        ]
+          .map(csvField)
+          .join(','),
+      );
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  /** The trades of `filter` as a JSON array of objects. */
+  public exportJson(filter: TradeFilter = {}): string {
+    return JSON.stringify(this.list(filter), null, 2);
+  }
+}
