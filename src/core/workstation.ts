@@ -15,6 +15,7 @@ import { TimeframeAggregator } from './market/aggregation';
 import { BarDistributor } from './market/distribution';
 import { ExchangeFeed, ExchangeGapRepository, type CcxtUrlOverrides } from './market/exchange';
 import { MarketBarsBatcher } from './market/market-bars-batcher';
+import { BacktestService } from './optimize';
 import type { MarketFeed } from './market/market-feed';
 import { ReplayFeed } from './market/replay-feed';
 import { SimulatedFeed } from './market/simulated-feed';
@@ -54,6 +55,8 @@ export class Workstation implements Disposable {
   /** Every consumer of feed bars (strategies, variants) subscribes here, each with its own queue. */
   public readonly bars: BarDistributor;
   public readonly dispatcher: ApiDispatcher;
+  /** Backtests run in the host, on the same engine as live variants. */
+  public readonly backtests: BacktestService;
   private readonly clock: Clock;
   private readonly importer: HistoryImporter;
   private readonly batcher: MarketBarsBatcher;
@@ -76,6 +79,12 @@ export class Workstation implements Disposable {
       this.events.emit('marketBars', batch),
     );
     this.feedSubscriptions.add(this.batcher);
+    this.backtests = new BacktestService({
+      db: this.db,
+      candles: this.candles,
+      clock: this.clock,
+      onProgress: (progress) => this.events.emit('backtestProgress', progress),
+    });
     const initial = options.initialFeed ?? { kind: 'simulated', seed: options.simulatedSeed ?? 42 };
     this.feed = this.createFeed(initial);
     this.shown = this.shownSeries(initial);
@@ -128,6 +137,7 @@ export class Workstation implements Disposable {
     this.feedLifetime.dispose();
     this.feed.dispose();
     this.feedSubscriptions.dispose();
+    this.backtests.dispose();
     this.bars.dispose();
     this.events.dispose();
     this.db.close();
@@ -232,6 +242,11 @@ export class Workstation implements Disposable {
         this.events.emit('historyImported', report);
         return report;
       },
+      listStrategyTemplates: () => this.backtests.listTemplates(),
+      runBacktest: (params) => this.backtests.start(params),
+      cancelBacktest: ({ runId }) => ({ cancelled: this.backtests.cancel(runId) }),
+      getBacktestResult: ({ runId }) => this.backtests.result(runId),
+      exportTrades: ({ filter, format }) => this.backtests.exportTrades(filter, format),
     };
   }
 }

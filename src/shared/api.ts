@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  BacktestProgressSchema,
+  BacktestResultSchema,
+  ExportTradesParamsSchema,
+  ExportTradesResultSchema,
+  RunBacktestParamsSchema,
+  RunIdParamsSchema,
+  StrategyTemplateSummarySchema,
+} from './backtest';
 import type { Disposable } from './disposable';
 import { ImportReportSchema, ImportRequestSchema } from './history';
 import {
@@ -53,6 +62,16 @@ export const apiMethods = {
   },
   listSeries: { params: noParams, result: z.array(SeriesSummarySchema) },
   importHistory: { params: ImportRequestSchema.strict(), result: ImportReportSchema },
+  /** The shipped strategy templates a backtest can run. */
+  listStrategyTemplates: { params: noParams, result: z.array(StrategyTemplateSummarySchema) },
+  /** Starts a backtest; it runs in the host, reporting `backtestProgress` until it ends. */
+  runBacktest: { params: RunBacktestParamsSchema, result: z.object({ runId: z.string() }) },
+  /** Stops a running backtest at its next yield; false when it was not running. */
+  cancelBacktest: { params: RunIdParamsSchema, result: z.object({ cancelled: z.boolean() }) },
+  /** A run's trades, equity curve and metrics (status `running` until it ends). */
+  getBacktestResult: { params: RunIdParamsSchema, result: BacktestResultSchema },
+  /** Stored trades matching a filter, as CSV or JSON text. */
+  exportTrades: { params: ExportTradesParamsSchema, result: ExportTradesResultSchema },
 } as const;
 
 /** Events pushed from the host; high-rate ones are batched on the host before they cross. */
@@ -65,6 +84,8 @@ export const apiEvents = {
   }),
   feedStatus: FeedStatusSchema,
   historyImported: ImportReportSchema,
+  /** A backtest's progress while it runs, and its final status. */
+  backtestProgress: BacktestProgressSchema,
 } as const;
 
 export type ApiMethods = typeof apiMethods;

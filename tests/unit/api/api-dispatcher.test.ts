@@ -35,6 +35,15 @@ function makeDispatcher(overrides: Partial<ApiHandlers> = {}): {
     importHistory: () => {
       throw new Error('not in this test');
     },
+    listStrategyTemplates: () => [],
+    runBacktest: () => {
+      throw new Error('not in this test');
+    },
+    cancelBacktest: () => ({ cancelled: false }),
+    getBacktestResult: () => {
+      throw new Error('not in this test');
+    },
+    exportTrades: (p) => ({ format: p.format, rows: 0, text: '' }),
     ...overrides,
   };
   return { dispatcher: new ApiDispatcher(handlers, (m) => logs.push(m)), seen, logs };
