@@ -1,9 +1,9 @@
-import bollingerBreakout from '../../../resources/strategies/bollinger-breakout.json';
-import e3BodyVolumeBreakout from '../../../resources/strategies/e3-body-volume-breakout.json';
-import emaCrossoverTrend from '../../../resources/strategies/ema-crossover-trend.json';
-import macdRsiConfirmation from '../../../resources/strategies/macd-rsi-confirmation.json';
-import rsiMeanReversion from '../../../resources/strategies/rsi-mean-reversion.json';
-import weightedSignalScore from '../../../resources/strategies/weighted-signal-score.json';
+import bollingerBreakout from '../../../resources/strategies/bollinger-breakout.json' with { type: 'json' };
+import e3BodyVolumeBreakout from '../../../resources/strategies/e3-body-volume-breakout.json' with { type: 'json' };
+import emaCrossoverTrend from '../../../resources/strategies/ema-crossover-trend.json' with { type: 'json' };
+import macdRsiConfirmation from '../../../resources/strategies/macd-rsi-confirmation.json' with { type: 'json' };
+import rsiMeanReversion from '../../../resources/strategies/rsi-mean-reversion.json' with { type: 'json' };
+import weightedSignalScore from '../../../resources/strategies/weighted-signal-score.json' with { type: 'json' };
 import { validateStrategyConfig, type StrategyConfig } from '../strategy';
 
 /** A shipped strategy template, validated, under its file name. */

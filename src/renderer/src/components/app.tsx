@@ -1,3 +1,4 @@
+import { BacktestPanel } from '../backtest/backtest-panel';
 import { useAppStore } from '../store/app-store';
 import { CandleChart } from './candle-chart';
 import { FeedPicker } from './feed-picker';
@@ -21,9 +22,12 @@ export function App(): React.JSX.Element {
           Simulated market — generated prices, not a real exchange.
         </div>
       )}
-      <main className="chart-area">
-        <CandleChart />
-      </main>
+      <div className="workspace">
+        <main className="chart-area">
+          <CandleChart />
+        </main>
+        <BacktestPanel />
+      </div>
       <StatusBar />
     </div>
   );

@@ -3,6 +3,7 @@ import {
   CandlestickSeries,
   ColorType,
   createChart,
+  createSeriesMarkers,
   HistogramSeries,
   type CandlestickData,
   type HistogramData,
@@ -11,6 +12,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import type { Candle } from '../../../shared/market';
+import { markerStream } from '../backtest/trade-markers';
 import { barStream, type BarChange } from '../market/bar-stream';
 
 const UP = '#26a69a';
@@ -64,6 +66,12 @@ export function CandleChart(): React.JSX.Element {
     });
     chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.25 } });
+    // A backtest's entries and exits, pushed like the bars (never through a render).
+    const markers = createSeriesMarkers(candles, [...markerStream.current]);
+    const unsubscribeMarkers = markerStream.subscribe((list) => {
+      markers.setMarkers([...list]);
+      if (list.length > 0) chart.timeScale().fitContent();
+    });
 
     let needsReset = true;
     let queued: Candle[] = [];
@@ -113,6 +121,7 @@ export function CandleChart(): React.JSX.Element {
 
     return () => {
       unsubscribe();
+      unsubscribeMarkers();
       if (frame !== 0) cancelAnimationFrame(frame);
       chart.remove();
     };

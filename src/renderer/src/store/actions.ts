@@ -13,6 +13,11 @@ function requireApi(): Api {
   return api;
 }
 
+/** The session's API, for feature modules (e.g. the backtest panel) that call it themselves. */
+export function currentApi(): Api {
+  return requireApi();
+}
+
 /** Words for the person at the screen: the host's own message, or what went wrong in transit. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) return error.message;
