@@ -9,7 +9,8 @@ import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy'
 import { TestClock } from '../../src/core/time/clock';
 import type { Candle, SeriesKey } from '../../src/shared/market';
 import { makeTempDir } from '../stubs/temp-dir';
-import { readSharedText, sharedDataPath } from '../support/shared-data';
+import { sharedDataPath } from '../support/shared-data';
+import { loadCandles as loadSharedCandles } from '../support/real-candles';
 import type { BenchReport } from './bench-report';
 
 /**
@@ -26,23 +27,7 @@ const REPEATS = 10;
 const NAIVE_BARS = 2_000;
 const WINDOW = 200;
 
-function loadCandles(): Candle[] {
-  return readSharedText(DATA)
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [time, open, high, low, close, volume] = line.split(',');
-      return {
-        time: Date.parse(String(time).replace(' ', 'T')),
-        open: Number(open),
-        high: Number(high),
-        low: Number(low),
-        close: Number(close),
-        volume: Number(volume),
-      };
-    });
-}
+const loadCandles = (): Candle[] => loadSharedCandles(DATA);
 
 /** The month played `REPEATS` times back to back (times shifted), so a run lasts long enough to time. */
 function repeated(bars: readonly Candle[]): Candle[] {

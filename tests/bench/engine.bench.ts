@@ -13,7 +13,7 @@ import {
 import { SeededRandom } from '../../src/core/market/seeded-random';
 import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy';
 import type { Candle } from '../../src/shared/market';
-import { readSharedText } from '../support/shared-data';
+import { loadCandles as loadSharedCandles } from '../support/real-candles';
 import type { BenchReport, BenchRow } from './bench-report';
 
 /**
@@ -99,23 +99,7 @@ function compiled(params: Params): CompiledStrategy {
   return result.strategy;
 }
 
-function loadCandles(): Candle[] {
-  return readSharedText(DATA)
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [time, open, high, low, close, volume] = line.split(',');
-      return {
-        time: Date.parse(String(time).replace(' ', 'T')),
-        open: Number(open),
-        high: Number(high),
-        low: Number(low),
-        close: Number(close),
-        volume: Number(volume),
-      };
-    });
-}
+const loadCandles = (): Candle[] => loadSharedCandles(DATA);
 
 interface Built {
   loops: EngineBarLoop[];

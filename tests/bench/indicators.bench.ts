@@ -13,7 +13,7 @@ import {
 import { createIndicator, IndicatorSet, type IndicatorReader } from '../../src/core/indicators';
 import { SeededRandom } from '../../src/core/market/seeded-random';
 import type { Candle } from '../../src/shared/market';
-import { readSharedText } from '../support/shared-data';
+import { loadCandles as loadSharedCandles } from '../support/real-candles';
 import type { BenchReport, BenchRow } from './bench-report';
 
 /**
@@ -71,20 +71,7 @@ function drawVariants(): VariantParams[] {
   }));
 }
 
-function loadCandles(): Candle[] {
-  const lines = readSharedText(DATA).trim().split('\n').slice(1);
-  return lines.map((line) => {
-    const [time, open, high, low, close, volume] = line.split(',');
-    return {
-      time: Date.parse(String(time).replace(' ', 'T')),
-      open: Number(open),
-      high: Number(high),
-      low: Number(low),
-      close: Number(close),
-      volume: Number(volume),
-    };
-  });
-}
+const loadCandles = (): Candle[] => loadSharedCandles(DATA);
 
 /** One variant's indicators in our kernels, read through the public reader contract. */
 interface KernelVariant {

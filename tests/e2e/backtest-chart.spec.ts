@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startHeadlessProcess, type HeadlessProcess } from '../support/headless-process';
+import { useHeadlessHost } from '../support/headless-process';
 import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
-import { makeTempDir } from '../stubs/temp-dir';
 
 const SHOTS = join(PROJECT_ROOT, 'test-results/screenshots');
 /** The marker colours of src/renderer/src/backtest/trade-markers.ts (buy blue, sell amber). */
@@ -36,19 +35,8 @@ async function markerPixels(page: Page): Promise<{ buy: number; sell: number }> 
 }
 
 test.describe('a backtest from the UI on real BTC/USDT history', () => {
-  let host: HeadlessProcess;
-  const dataDir = makeTempDir('parallax-e2e-backtest-');
-
-  test.beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    host = await startHeadlessProcess(dataDir.path);
-  });
-
-  test.afterAll(async () => {
-    const code = await host.stop();
-    dataDir.remove();
-    expect(code, `Ctrl-C should shut the host down cleanly:\n${host.output()}`).toBe(0);
-  });
+  const currentHost = useHeadlessHost(test, 'parallax-e2e-backtest-');
+  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
   test('the EMA crossover template over the Binance.US month puts its trades on the chart and its metrics in the table', async ({
     page,
@@ -56,7 +44,7 @@ test.describe('a backtest from the UI on real BTC/USDT history', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.setViewportSize({ width: 1600, height: 900 });
-    await page.goto(host.url);
+    await page.goto(currentHost().url);
     await expect(page.getByTestId('status-bar')).toContainText('connected (headless)');
 
     await page

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startHeadlessProcess, type HeadlessProcess } from '../support/headless-process';
+import { useHeadlessHost } from '../support/headless-process';
 import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
-import { makeTempDir } from '../stubs/temp-dir';
 
 const SHOTS = join(PROJECT_ROOT, 'test-results/screenshots');
 
@@ -34,19 +33,8 @@ async function chartPixels(page: Page): Promise<{ inked: number; hash: number; c
 }
 
 test.describe('the headless UI with real BTC/USDT history', () => {
-  let host: HeadlessProcess;
-  const dataDir = makeTempDir('parallax-e2e-');
-
-  test.beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    host = await startHeadlessProcess(dataDir.path);
-  });
-
-  test.afterAll(async () => {
-    const code = await host.stop();
-    dataDir.remove();
-    expect(code, `Ctrl-C should shut the host down cleanly:\n${host.output()}`).toBe(0);
-  });
+  const currentHost = useHeadlessHost(test, 'parallax-e2e-');
+  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
   test('opens on a labelled simulated market, imports history, and the chart draws and moves during a replay', async ({
     page,
@@ -54,7 +42,7 @@ test.describe('the headless UI with real BTC/USDT history', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.setViewportSize({ width: 1280, height: 720 });
-    await page.goto(host.url);
+    await page.goto(currentHost().url);
 
     await expect(page.getByTestId('status-bar')).toContainText('connected (headless)');
     await expect(page.getByTestId('feed-kind')).toHaveText('SIMULATED');

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './shared-data';
+import { makeTempDir } from '../stubs/temp-dir';
 
 export interface HeadlessProcess {
   url: string;
@@ -68,4 +69,33 @@ export async function startHeadlessProcess(
         child.kill('SIGINT');
       }),
   };
+}
+
+/**
+ * For a Playwright suite: starts the real headless host on a fresh data folder before the
+ * suite's tests and, after them, stops it with Ctrl-C and checks it shut down cleanly.
+ * Returns a getter for the running host.
+ */
+export function useHeadlessHost(hooks: SuiteHooks, dataDirPrefix: string): () => HeadlessProcess {
+  let host: HeadlessProcess | undefined;
+  const dataDir = makeTempDir(dataDirPrefix);
+  hooks.beforeAll(async () => {
+    host = await startHeadlessProcess(dataDir.path);
+  });
+  hooks.afterAll(async () => {
+    const code = await host?.stop();
+    dataDir.remove();
+    if (host && code !== 0)
+      throw new Error(`Ctrl-C should shut the host down cleanly (exit ${code}):\n${host.output()}`);
+  });
+  return () => {
+    if (!host) throw new Error('the headless host is not running');
+    return host;
+  };
+}
+
+/** The two Playwright hooks `useHeadlessHost` needs (passed in, so this file needs no test runner). */
+export interface SuiteHooks {
+  beforeAll(fn: () => Promise<void>): void;
+  afterAll(fn: () => Promise<void>): void;
 }

@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutionRecorder, PaperExchange, type ClosedTrade } from '../../../src/core/execution';
 import type { Candle } from '../../../src/shared/market';
-import { readSharedText } from '../../support/shared-data';
+import { btcUsdtMinutes } from '../../support/real-candles';
 
-/** The first `limit` rows of binanceus_BTCUSDT_1m (header open_time(ISO),open,high,low,close,volume). */
+/** The first `limit` bars of the Binance.US BTC/USDT 1-minute month. */
 function loadBtc1m(limit: number): Candle[] {
-  const lines = readSharedText('candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz').split('\n');
-  const out: Candle[] = [];
-  for (let i = 1; i < lines.length && out.length < limit; i++) {
-    const cols = lines[i]!.split(',');
-    if (cols.length < 6) continue;
-    const [t, o, h, l, c, v] = cols;
-    out.push({
-      time: Date.parse(t!.replace(' ', 'T')),
-      open: +o!,
-      high: +h!,
-      low: +l!,
-      close: +c!,
-      volume: +v!,
-    });
-  }
-  return out;
+  return btcUsdtMinutes().slice(0, limit);
 }
 
 /** A small deterministic generator, so the "strategy" below is random-looking yet replayable. */

@@ -1,5 +1,6 @@
 import type { Candle } from '../../../src/shared/market';
 import type { Indicator } from '../../../src/core/indicators';
+import { loadCandles } from '../../support/real-candles';
 import { readSharedText } from '../../support/shared-data';
 
 /** Binance.US BTC/USDT 1-minute bars, 2023-03-01 → 21 (header `open_time,open,high,low,close,volume`). */
@@ -7,39 +8,15 @@ export const BINANCE_1M = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
 /** Kraken BTC/USDT hourly bars, 2023 Q1 (no header: unix seconds, o, h, l, c, v, trades). */
 export const KRAKEN_60 = 'candles/kraken_XBTUSDT_60_2023Q1.csv.gz';
 
-const cache = new Map<string, Candle[]>();
-
 /** Binance 1m candles; `limit` keeps the first bars only. */
 export function binanceCandles(limit = Number.POSITIVE_INFINITY): Candle[] {
-  let all = cache.get(BINANCE_1M);
-  if (all === undefined) {
-    const lines = readSharedText(BINANCE_1M).trim().split('\n');
-    if (!lines[0]?.startsWith('open_time,'))
-      throw new Error(`unexpected header in ${BINANCE_1M}: ${lines[0]}`);
-    all = lines.slice(1).map((line) => {
-      const [time, open, high, low, close, volume] = line.split(',');
-      // "2023-03-01 00:00:00+00:00": make it ISO 8601 so Date.parse reads it the same everywhere.
-      return candle(Date.parse(String(time).replace(' ', 'T')), open, high, low, close, volume);
-    });
-    cache.set(BINANCE_1M, all);
-  }
+  const all = loadCandles(BINANCE_1M);
   return Number.isFinite(limit) ? all.slice(0, limit) : all;
 }
 
 /** Kraken hourly candles, the input of the Tulip golden file. */
 export function krakenHourlyCandles(): Candle[] {
-  let all = cache.get(KRAKEN_60);
-  if (all === undefined) {
-    all = readSharedText(KRAKEN_60)
-      .trim()
-      .split('\n')
-      .map((line) => {
-        const [seconds, open, high, low, close, volume] = line.split(',');
-        return candle(Number(seconds) * 1000, open, high, low, close, volume);
-      });
-    cache.set(KRAKEN_60, all);
-  }
-  return all;
+  return loadCandles(KRAKEN_60);
 }
 
 /** TA-Lib's 252 daily regression bars (talib_regtest_252d_ohlcv.json), as candles one day apart. */
@@ -65,19 +42,6 @@ export function talibCandles(): Candle[] {
     close: c,
     volume: volume[i] as number,
   }));
-}
-
-function candle(time: number, ...fields: (string | undefined)[]): Candle {
-  const [open, high, low, close, volume] = fields.map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (![time, open, high, low, close, volume].every(Number.isFinite))
-    throw new Error(`bad candle row at ${time}`);
-  return { time, open, high, low, close, volume };
 }
 
 /** Runs `indicator` over `candles`; result[o][i] is output o after bar i (NaN before ready). */

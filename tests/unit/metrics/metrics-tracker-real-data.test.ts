@@ -10,7 +10,7 @@ import {
   type TrialStats,
 } from '../../../src/core/metrics';
 import type { Timeframe } from '../../../src/shared/market';
-import { readSharedText } from '../../support/shared-data';
+import { loadCandles } from '../../support/real-candles';
 
 // The tracker's O(1) running updates against straightforward two-pass batch formulas written
 // here, on real returns. Only Φ and Φ⁻¹ are shared with the implementation (they are checked
@@ -23,15 +23,11 @@ interface Bar {
 }
 
 function loadCsv(file: string): Bar[] {
-  const lines = readSharedText(`candles/${file}`).split('\n');
-  const bars: Bar[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const c = lines[i]!.split(',');
-    if (c.length < 5) continue;
-    const t = /^\d+$/.test(c[0]!) ? Number(c[0]) : Date.parse(c[0]!.replace(' ', 'T'));
-    bars.push({ time: t, open: Number(c[1]), close: Number(c[4]) });
-  }
-  return bars;
+  return loadCandles(`candles/${file}`).map((c) => ({
+    time: c.time,
+    open: c.open,
+    close: c.close,
+  }));
 }
 
 /** An equity curve with positions and trades, from a toy rule on real bars. */
