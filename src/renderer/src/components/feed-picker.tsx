@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ReplaySpeed, SeriesKey, Timeframe } from '../../../shared/market';
 import { selectFeed, setReplaySpeed } from '../store/actions';
@@ -28,6 +28,15 @@ export function FeedPicker(): React.JSX.Element {
   const [otherExchange, setOtherExchange] = useState('');
   const [symbol, setSymbol] = useState('BTC/USDT');
   const [timeframe, setTimeframe] = useState<Timeframe>('1m');
+
+  // Follow the host: a feed started elsewhere (a backtest's replay, another window) shows here.
+  const feedKind = feed?.kind;
+  const feedKey = feed ? keyOf(feed.series) : '';
+  useEffect(() => {
+    if (feedKind === 'simulated') setChoice(SIMULATED);
+    else if (feedKind === 'exchange') setChoice(EXCHANGE);
+    else if (feedKind === 'replay') setChoice(feedKey);
+  }, [feedKind, feedKey]);
 
   const apply = (): void => {
     if (choice === SIMULATED) {
