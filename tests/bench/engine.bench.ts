@@ -15,6 +15,7 @@ import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy'
 import type { Candle } from '../../src/shared/market';
 import { loadCandles as loadSharedCandles } from '../support/real-candles';
 import type { BenchReport, BenchRow } from './bench-report';
+import { VARIANT_GRID } from './variant-grid';
 
 /**
  * The live engine's throughput for DESIGN.md's grid workload: N variants of a 5-indicator
@@ -26,21 +27,7 @@ import type { BenchReport, BenchRow } from './bench-report';
  */
 
 const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
-const GRID = {
-  rsi: [9, 14, 21],
-  fast: [9, 12, 20],
-  slow: [50, 100, 200],
-  macd: [
-    [12, 26, 9],
-    [8, 21, 5],
-    [5, 35, 5],
-  ],
-  bb: [
-    [20, 2],
-    [20, 2.5],
-    [50, 2],
-  ],
-} as const;
+const GRID = VARIANT_GRID;
 const NAIVE_BARS = 20;
 const WINDOW = 200;
 
@@ -82,8 +69,8 @@ function drawVariants(n: number): Params[] {
     const bb = pick(GRID.bb);
     return {
       rsi: pick(GRID.rsi),
-      fast: pick(GRID.fast),
-      slow: pick(GRID.slow),
+      fast: pick(GRID.emaFast),
+      slow: pick(GRID.emaSlow),
       mf: macd[0],
       ms: macd[1],
       msig: macd[2],

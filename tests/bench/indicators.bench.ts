@@ -15,6 +15,7 @@ import { SeededRandom } from '../../src/core/market/seeded-random';
 import type { Candle } from '../../src/shared/market';
 import { loadCandles as loadSharedCandles } from '../support/real-candles';
 import type { BenchReport, BenchRow } from './bench-report';
+import { VARIANT_GRID } from './variant-grid';
 
 /**
  * Indicator throughput for the DESIGN.md workload: 100 variants of a 5-indicator strategy
@@ -29,22 +30,7 @@ import type { BenchReport, BenchRow } from './bench-report';
 
 const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
 const VARIANTS = 100;
-/** Each parameter drawn from three values: 15 distinct indicator configurations in all. */
-const GRID = {
-  rsi: [9, 14, 21],
-  emaFast: [9, 12, 20],
-  emaSlow: [50, 100, 200],
-  macd: [
-    [12, 26, 9],
-    [8, 21, 5],
-    [5, 35, 5],
-  ],
-  bb: [
-    [20, 2],
-    [20, 2.5],
-    [50, 2],
-  ],
-} as const;
+const GRID = VARIANT_GRID;
 /** Bars per measured mode: the slow libraries get fewer (their rate, not their patience, is measured). */
 const NAIVE_BARS = 20;
 const NAIVE_WINDOW = 200;

@@ -1,24 +1,13 @@
-import { TIMEFRAME_MS, type Candle, type Timeframe } from '../../../shared/market';
+import { TIMEFRAMES, TIMEFRAME_MS, type Candle, type Timeframe } from '../../../shared/market';
 
 /**
  * Timeframes whose periods are whole multiples of a minute aligned to the Unix epoch, which is
  * midnight UTC: their boundaries are UTC boundaries (5m at :00, :05 …; 4h at 00:00, 04:00 …;
  * 1d at 00:00 UTC). 3d and 1w are not: Binance's weeks start on Monday, the epoch on a Thursday.
  */
-export const AGGREGATABLE_TIMEFRAMES: readonly Timeframe[] = [
-  '1m',
-  '3m',
-  '5m',
-  '15m',
-  '30m',
-  '1h',
-  '2h',
-  '4h',
-  '6h',
-  '8h',
-  '12h',
-  '1d',
-];
+export const AGGREGATABLE_TIMEFRAMES: readonly Timeframe[] = TIMEFRAMES.filter(
+  (tf) => TIMEFRAME_MS[tf] <= TIMEFRAME_MS['1d'],
+);
 
 /** Open time of the period of `timeframe` that contains `time` (UTC). */
 export function periodStart(time: number, timeframe: Timeframe): number {
