@@ -356,18 +356,29 @@ function technicalIndicatorsStreaming(
       const slow = v.emaSlow.nextValue(close) ?? Number.NaN;
       const macd = v.macd.nextValue(close);
       const bb = v.bb.nextValue(close);
-      checksum += finite(
-        rsi +
-          fast +
-          slow +
-          (macd?.MACD ?? Number.NaN) +
-          (macd?.signal ?? Number.NaN) +
-          (bb?.upper ?? Number.NaN) +
-          (bb?.lower ?? Number.NaN),
-      );
+      checksum += streamedSum(rsi, fast, slow, macd, bb);
     }
   }
   return checksum;
+}
+
+/** The checksum term of one variant-bar for the technicalindicators rows (NaN while warming up counts as 0). */
+function streamedSum(
+  rsi: number,
+  fast: number,
+  slow: number,
+  macd: { MACD?: number; signal?: number } | undefined,
+  bb: { upper: number; lower: number } | undefined,
+): number {
+  return finite(
+    rsi +
+      fast +
+      slow +
+      (macd?.MACD ?? Number.NaN) +
+      (macd?.signal ?? Number.NaN) +
+      (bb?.upper ?? Number.NaN) +
+      (bb?.lower ?? Number.NaN),
+  );
 }
 
 /** The naive way: every bar, recompute each indicator with the batch functions over the trailing window. */
@@ -389,15 +400,7 @@ function naiveRecompute(variants: readonly VariantParams[], bars: readonly Candl
         SimpleMASignal: false,
       }).at(-1);
       const bb = TiBollingerBands.calculate({ period: p.bb[0], stdDev: p.bb[1], values }).at(-1);
-      checksum += finite(
-        rsi +
-          fast +
-          slow +
-          (macd?.MACD ?? Number.NaN) +
-          (macd?.signal ?? Number.NaN) +
-          (bb?.upper ?? Number.NaN) +
-          (bb?.lower ?? Number.NaN),
-      );
+      checksum += streamedSum(rsi, fast, slow, macd, bb);
     }
   }
   return checksum;

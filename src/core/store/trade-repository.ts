@@ -88,6 +88,16 @@ function csvField(value: string | number): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** Each filter field and the SQL condition it adds. */
+const TRADE_FILTER_CONDITIONS: ReadonlyArray<readonly [keyof Omit<TradeFilter, 'limit'>, string]> =
+  [
+    ['runId', 'run_id = ?'],
+    ['variantId', 'variant_id = ?'],
+    ['side', 'side = ?'],
+    ['from', 'exit_time >= ?'],
+    ['to', 'exit_time <= ?'],
+  ];
+
 /**
  * Closed trades (gross, fee and net P&L, entry and exit reason) of backtest runs and live
  * variants. Writes go in batches, one transaction per batch; exports are exactly the rows of a
@@ -136,25 +146,11 @@ export class TradeRepository {
   public list(filter: TradeFilter = {}): StoredTrade[] {
     const where: string[] = [];
     const args: Array<string | number> = [];
-    if (filter.runId !== undefined) {
-      where.push('run_id = ?');
-      args.push(filter.runId);
-    }
-    if (filter.variantId !== undefined) {
-      where.push('variant_id = ?');
-      args.push(filter.variantId);
-    }
-    if (filter.side !== undefined) {
-      where.push('side = ?');
-      args.push(filter.side);
-    }
-    if (filter.from !== undefined) {
-      where.push('exit_time >= ?');
-      args.push(filter.from);
-    }
-    if (filter.to !== undefined) {
-      where.push('exit_time <= ?');
-      args.push(filter.to);
+    for (const [key, condition] of TRADE_FILTER_CONDITIONS) {
+      const value = filter[key];
+      if (value === undefined) continue;
+      where.push(condition);
+      args.push(value);
     }
     const sql =
       `SELECT * FROM trades ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
