@@ -10,6 +10,7 @@ import {
 } from '../shared/market';
 import { ApiDispatcher, UserFacingError } from './api/api-dispatcher';
 import { ApiEventHub } from './api/api-event-hub';
+import { pendingHandlers } from './api/pending-handlers';
 import { HistoryImporter } from './history/history-importer';
 import { TimeframeAggregator } from './market/aggregation';
 import { BarDistributor } from './market/distribution';
@@ -208,6 +209,7 @@ export class Workstation implements Disposable {
 
   private handlers(): ApiHandlers {
     return {
+      ...pendingHandlers(),
       getAppInfo: () => ({
         name: 'Parallax',
         version: this.options.appVersion,

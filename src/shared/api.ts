@@ -8,6 +8,12 @@ import {
   RunIdParamsSchema,
   StrategyTemplateSummarySchema,
 } from './backtest';
+import {
+  EquityCurvesSchema,
+  GetEquityCurvesParamsSchema,
+  GetStrategyChartParamsSchema,
+  StrategyChartSchema,
+} from './chart';
 import type { Disposable } from './disposable';
 import { ImportReportSchema, ImportRequestSchema } from './history';
 import {
@@ -18,6 +24,34 @@ import {
   SeriesKeySchema,
   SeriesSummarySchema,
 } from './market';
+import {
+  AlertSchema,
+  CircuitBreakerLimitsSchema,
+  CircuitBreakerStateSchema,
+  DeployStrategyParamsSchema,
+  DeployStrategyResultSchema,
+  EmergencyStopResultSchema,
+  ExportLiveTradesParamsSchema,
+  ListAlertsParamsSchema,
+  ListLiveTradesParamsSchema,
+  ListVariantsParamsSchema,
+  LiveTradeRowSchema,
+  MetricsUpdateSchema,
+  PositionRowSchema,
+  PromoteVariantParamsSchema,
+  PromotionAuditRowSchema,
+  PromotionCandidateSchema,
+  PromotionPreviewSchema,
+  SetAutoPromoteParamsSchema,
+  StrategyActionParamsSchema,
+  StrategyIdParamsSchema,
+  StrategySummarySchema,
+  TrialLedgerSchema,
+  VariantActionParamsSchema,
+  VariantIdParamsSchema,
+  VariantRowSchema,
+  VariantStoppedSchema,
+} from './variants';
 
 /** Largest request frame a transport accepts before it answers PAYLOAD_TOO_LARGE. */
 export const MAX_REQUEST_BYTES = 72 * 1024 * 1024;
@@ -72,6 +106,49 @@ export const apiMethods = {
   getBacktestResult: { params: RunIdParamsSchema, result: BacktestResultSchema },
   /** Stored trades matching a filter, as CSV or JSON text. */
   exportTrades: { params: ExportTradesParamsSchema, result: ExportTradesResultSchema },
+
+  // The variant manager: main and its variants on the current feed.
+  /** Deploys a template as main plus N variants drawn from its parameter space; they warm up, then trade. */
+  deployStrategy: { params: DeployStrategyParamsSchema, result: DeployStrategyResultSchema },
+  listStrategies: { params: noParams, result: z.array(StrategySummarySchema) },
+  listVariants: { params: ListVariantsParamsSchema, result: z.array(VariantRowSchema) },
+  /** Pause, resume, stop or restart one variant (main included) without touching the others. */
+  controlVariant: { params: VariantActionParamsSchema, result: VariantRowSchema },
+  /** The same action on main and every variant of a strategy. */
+  controlStrategy: { params: StrategyActionParamsSchema, result: z.array(VariantRowSchema) },
+  /** Stops a variant now, closing its position at the next bar's open. */
+  killVariant: { params: VariantIdParamsSchema, result: VariantRowSchema },
+  /** What promoting would do (the confirmation's text and numbers); changes nothing. */
+  previewPromotion: { params: VariantIdParamsSchema, result: PromotionPreviewSchema },
+  /** The variant's parameters become main's; recorded in the audit table. */
+  promoteVariant: { params: PromoteVariantParamsSchema, result: PromotionAuditRowSchema },
+  listPromotionAudit: {
+    params: z.object({ strategyId: z.string().min(1).max(100).optional() }).strict(),
+    result: z.array(PromotionAuditRowSchema),
+  },
+  /** Auto-promote is off by default. */
+  setAutoPromote: { params: SetAutoPromoteParamsSchema, result: StrategySummarySchema },
+  getTrialLedger: { params: StrategyIdParamsSchema, result: TrialLedgerSchema },
+  /** Flatten everything: every position closed at the next bar's open, every strategy stopped. */
+  emergencyStop: { params: noParams, result: EmergencyStopResultSchema },
+  getCircuitBreaker: { params: noParams, result: CircuitBreakerStateSchema },
+  setCircuitBreakerLimits: {
+    params: CircuitBreakerLimitsSchema,
+    result: CircuitBreakerStateSchema,
+  },
+  /** Re-allows new entries after a trip (a person's decision). */
+  resetCircuitBreaker: { params: noParams, result: CircuitBreakerStateSchema },
+  listPositions: { params: noParams, result: z.array(PositionRowSchema) },
+  listLiveTrades: { params: ListLiveTradesParamsSchema, result: z.array(LiveTradeRowSchema) },
+  /** Live trades matching a filter, as CSV or JSON text: exactly the rows `listLiveTrades` gives. */
+  exportLiveTrades: { params: ExportLiveTradesParamsSchema, result: ExportTradesResultSchema },
+  listAlerts: { params: ListAlertsParamsSchema, result: z.array(AlertSchema) },
+
+  // Charts.
+  /** Candles, indicator overlays, "why it fired" signals, trades, equity and position levels. */
+  getStrategyChart: { params: GetStrategyChartParamsSchema, result: StrategyChartSchema },
+  /** Equity curves of several variants or runs, for the comparison mode. */
+  getEquityCurves: { params: GetEquityCurvesParamsSchema, result: EquityCurvesSchema },
 } as const;
 
 /** Events pushed from the host; high-rate ones are batched on the host before they cross. */
@@ -86,6 +163,15 @@ export const apiEvents = {
   historyImported: ImportReportSchema,
   /** A backtest's progress while it runs, and its final status. */
   backtestProgress: BacktestProgressSchema,
+  variantStarted: VariantRowSchema,
+  variantStopped: VariantStoppedSchema,
+  tradeExecuted: LiveTradeRowSchema,
+  /** Snapshots of the variants that changed, batched: at most ~4 per second in all. */
+  metricsUpdate: MetricsUpdateSchema,
+  promotionCandidate: PromotionCandidateSchema,
+  promoted: PromotionAuditRowSchema,
+  circuitBreaker: CircuitBreakerStateSchema,
+  alert: AlertSchema,
 } as const;
 
 export type ApiMethods = typeof apiMethods;
