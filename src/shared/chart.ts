@@ -47,7 +47,7 @@ export type IndicatorOverlay = z.infer<typeof IndicatorOverlaySchema>;
 export const SignalRowSchema = z.object({
   time,
   rule: z.enum(['entryLong', 'entryShort', 'exitLong', 'exitShort']),
-  action: z.enum(['entry', 'exit', 'conflict', 'refused']),
+  action: z.enum(['entry', 'exit', 'conflict', 'refused', 'blocked']),
   orderId: z.number().int().nullable(),
   /** The rule as written, so the tooltip can quote it. */
   expression: z.string(),

@@ -21,6 +21,11 @@ export interface EngineBarLoopOptions {
   readonly baseTimeframe: Timeframe;
   /** The shared indicators; a new set when omitted. */
   readonly indicators?: IndicatorSet;
+  /**
+   * Called when an instance throws on a bar. The instance is removed from the loop (the others
+   * go on); without this option the error propagates, as a backtest wants.
+   */
+  readonly onInstanceError?: (instance: StrategyInstance, error: unknown) => void;
 }
 
 /**
@@ -40,10 +45,14 @@ export class EngineBarLoop implements Disposable {
   private _bars = 0;
   private _lastTime = Number.NEGATIVE_INFINITY;
   private disposed = false;
+  private readonly onInstanceError: EngineBarLoopOptions['onInstanceError'];
+  /** Lifetimes of the added instances, so a failing one can be removed. */
+  private readonly removals = new Map<StrategyInstance, Disposable>();
 
   public constructor(options: EngineBarLoopOptions) {
     this.baseTimeframe = options.baseTimeframe;
     this.indicators = options.indicators ?? new IndicatorSet();
+    this.onInstanceError = options.onInstanceError;
   }
 
   /** Base bars processed (warm-up included). */
@@ -66,16 +75,19 @@ export class EngineBarLoop implements Disposable {
     for (const tf of instance.timeframes) this.level(tf).users++;
     this.level(instance.timeframe).instances.push(instance);
     let removed = false;
-    return {
+    const lifetime = {
       dispose: () => {
         if (removed) return;
         removed = true;
+        this.removals.delete(instance);
         const own = this.level(instance.timeframe);
         own.instances = own.instances.filter((i) => i !== instance);
         for (const tf of instance.timeframes) this.level(tf).users--;
         this.levels = this.levels.filter((l) => l.users > 0);
       },
     };
+    this.removals.set(instance, lifetime);
+    return lifetime;
   }
 
   /** One closed base bar, traded by every instance whose timeframe it closes. */
@@ -149,10 +161,39 @@ export class EngineBarLoop implements Disposable {
   }
 
   private stepInstances(instances: StrategyInstance[], bar: Candle, trading: boolean): void {
+    if (this.onInstanceError !== undefined) {
+      this.stepIsolated(instances, bar, trading, this.onInstanceError);
+      return;
+    }
     if (trading)
       for (let i = 0; i < instances.length; i++) (instances[i] as StrategyInstance).onBar(bar);
     else
       for (let i = 0; i < instances.length; i++) (instances[i] as StrategyInstance).warmUpBar(bar);
+  }
+
+  /** Steps each instance on its own: one that throws is removed and reported, the rest go on. */
+  private stepIsolated(
+    instances: StrategyInstance[],
+    bar: Candle,
+    trading: boolean,
+    onError: NonNullable<EngineBarLoopOptions['onInstanceError']>,
+  ): void {
+    let failed: Array<{ instance: StrategyInstance; error: unknown }> | null = null;
+    for (let i = 0; i < instances.length; i++) {
+      const instance = instances[i] as StrategyInstance;
+      try {
+        if (trading) instance.onBar(bar);
+        else instance.warmUpBar(bar);
+      } catch (error) {
+        (failed ??= []).push({ instance, error });
+      }
+    }
+    if (failed === null) return;
+    // Removed after the pass: the array being iterated is replaced, not mutated, by removal.
+    for (const { instance, error } of failed) {
+      this.removals.get(instance)?.dispose();
+      onError(instance, error);
+    }
   }
 
   private level(timeframe: Timeframe): Level {

@@ -5,9 +5,10 @@ import type { RuleName, TermValue } from '../strategy';
  * What an instance did when a rule fired on a closed bar:
  * - `entry` / `exit`: it submitted that order (see `orderId`);
  * - `conflict`: long and short entry were both true, so nothing was entered;
- * - `refused`: the venue refused the order at submission (the order record says why).
+ * - `refused`: the venue refused the order at submission (the order record says why);
+ * - `blocked`: an entry the engine held back (paused variant, circuit breaker): no order.
  */
-export type SignalAction = 'entry' | 'exit' | 'conflict' | 'refused';
+export type SignalAction = 'entry' | 'exit' | 'conflict' | 'refused' | 'blocked';
 
 /** A rule that fired, with the values of its terms on that bar: the "why it fired" record. */
 export interface SignalRecord {

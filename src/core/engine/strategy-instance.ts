@@ -6,6 +6,7 @@ import {
   type ExecutionClient,
   type ExitOrderRequest,
   type Fill,
+  type OrderExitReason,
   type OrderRejection,
   type PaperAccountConfigInput,
   type PositionSide,
@@ -100,6 +101,11 @@ export class StrategyInstance implements Disposable {
   private _readyStreak = 0;
   private _bars = 0;
   private _time: number | null = null;
+  /**
+   * Why new entries are held back (a paused variant, the circuit breaker), or null. Entry rules
+   * still fire and are recorded as `blocked`; exits, stops and targets keep working.
+   */
+  public entriesBlockedBy: string | null = null;
 
   public constructor(options: StrategyInstanceOptions) {
     this.id = options.id;
@@ -225,6 +231,26 @@ export class StrategyInstance implements Disposable {
     }
   }
 
+  /**
+   * Closes the position at the next bar's open (reduce-only) and drops queued entries: a kill,
+   * a safety limit, the emergency stop. Nothing happens when flat with nothing queued.
+   * @returns whether an exit order was queued.
+   */
+  public flatten(reason: OrderExitReason): boolean {
+    const execution = this.execution;
+    if (execution.positionSide === null) {
+      execution.cancelPending();
+      return false;
+    }
+    if (execution.hasPendingExit) return true;
+    execution.cancelPending();
+    const side = execution.positionSide;
+    const result = execution.submit({ type: 'exit', reason });
+    if (!result.accepted) return false;
+    this.recordOrder(result.orderId, this._time ?? 0, 'exit', side, reason);
+    return true;
+  }
+
   /** Every statistic now. @param trials - the trial ledger's N and V (one trial by default). */
   public snapshot(trials: TrialStats = SINGLE_TRIAL): MetricSnapshot {
     return this.metrics.snapshot(trials);
@@ -292,6 +318,10 @@ export class StrategyInstance implements Disposable {
     }
     const entrySide: PositionSide = s.entryLong ? 'long' : 'short';
     const rule: RuleName = s.entryLong ? 'entryLong' : 'entryShort';
+    if (this.entriesBlockedBy !== null) {
+      this.recordSignal(time, rule, 'blocked', null);
+      return;
+    }
     const result = execution.submit(entryOrderFor(this.strategy.risk, entrySide, execution.cash));
     if (result.accepted) {
       this.recordOrder(result.orderId, time, 'entry', entrySide, 'signal');
