@@ -1,6 +1,6 @@
-import { BacktestPanel } from '../backtest/backtest-panel';
+import { BacktestPage } from '../backtest/backtest-page';
+import { ChartWorkspace } from '../chart/chart-workspace';
 import { useAppStore } from '../store/app-store';
-import { CandleChart } from './candle-chart';
 import { FeedPicker } from './feed-picker';
 import { ImportPanel } from './import-panel';
 import { StatusBar } from './status-bar';
@@ -24,9 +24,9 @@ export function App(): React.JSX.Element {
       )}
       <div className="workspace">
         <main className="chart-area">
-          <CandleChart />
+          <ChartWorkspace />
         </main>
-        <BacktestPanel />
+        <BacktestPage />
       </div>
       <StatusBar />
     </div>
