@@ -41,6 +41,16 @@ if (!app.requestSingleInstanceLock()) {
       });
     });
 
+    // Exports are Blob downloads made by the renderer: Electron asks where to save each one (a
+    // save dialog). Downloads of anything else (no blob: URL of ours) are refused.
+    session.defaultSession.on('will-download', (event, item) => {
+      if (!item.getURL().startsWith('blob:')) {
+        event.preventDefault();
+        return;
+      }
+      item.setSaveDialogOptions({ title: 'Export trades', defaultPath: item.getFilename() });
+    });
+
     window = new BrowserWindow({
       width: 1400,
       height: 900,
