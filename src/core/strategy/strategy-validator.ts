@@ -347,6 +347,7 @@ class StrategyValidator {
             integer: paramSpec.integer,
           });
         }
+        if (type === 'macd') this.checkFasterThanSlower(ind.params ?? {}, path);
         if (ind.source !== undefined && !spec.usesSource) {
           this.add(
             `${path}.source`,
@@ -419,6 +420,33 @@ class StrategyValidator {
         `\`${value}\` ranges ${fmt(param.min)}..${fmt(param.max)}, but ${bounds.what} must be ${range}`,
       );
     }
+  }
+
+  /**
+   * MACD's fast average must be shorter than its slow one — for literals, and for every value
+   * two parameters can take (overlapping ranges would give some variants fast ≥ slow).
+   */
+  private checkFasterThanSlower(
+    params: Readonly<Record<string, NumberOrParameter>>,
+    path: string,
+  ): void {
+    const bounds = (value: NumberOrParameter | undefined, fallback: number): [number, number] => {
+      if (value === undefined) return [fallback, fallback];
+      if (typeof value === 'number') return [value, value];
+      const param = this.parameters.get(value.slice(1));
+      return param?.numeric ? [param.min, param.max] : [Number.NaN, Number.NaN];
+    };
+    const defaults = INDICATOR_SPECS.macd.params;
+    const [, fastMax] = bounds(params.fast, defaults.fast.default);
+    const [slowMin] = bounds(params.slow, defaults.slow.default);
+    if (!(fastMax >= slowMin)) return;
+    const both = typeof params.fast !== 'string' && typeof params.slow !== 'string';
+    this.add(
+      `${path}.params.fast`,
+      both
+        ? `macd fast (${fmt(fastMax)}) must be shorter than slow (${fmt(slowMin)})`
+        : `macd fast can reach ${fmt(fastMax)} while slow can be as short as ${fmt(slowMin)}; keep fast's range below slow's so every variant has fast < slow`,
+    );
   }
 
   private checkRisk(risk: RiskConfig): void {

@@ -209,3 +209,37 @@ describe('validateStrategyConfig', () => {
     );
   });
 });
+
+describe('MACD periods', () => {
+  const config = (params: Record<string, unknown>, parameters: unknown[] = []) => ({
+    meta: { name: 'm', timeframe: '1m', version: 1 },
+    indicators: [{ id: 'macd', type: 'macd', params }],
+    parameters,
+    rules: { entryLong: 'macd.histogram > 0' },
+  });
+  const messages = (input: unknown): string[] => {
+    const result = validateStrategyConfig(input);
+    return result.ok ? [] : result.issues.map(formatStrategyIssue);
+  };
+
+  it('when fast is not shorter than slow then the error names the field and both values', () => {
+    expect(messages(config({ fast: 26, slow: 12 }))).toEqual([
+      'indicators[0].params.fast: macd fast (26) must be shorter than slow (12)',
+    ]);
+    expect(messages(config({ fast: 30 }))).toEqual([
+      'indicators[0].params.fast: macd fast (30) must be shorter than slow (26)',
+    ]);
+    expect(messages(config({ fast: 12, slow: 26 }))).toEqual([]);
+  });
+
+  it('when parameter ranges overlap then some variants would have fast ≥ slow, and it says so', () => {
+    const space = (fastMax: number) => [
+      { name: 'f', type: 'int', default: 10, min: 5, max: fastMax },
+      { name: 's', type: 'int', default: 30, min: 21, max: 60 },
+    ];
+    expect(messages(config({ fast: '$f', slow: '$s' }, space(20)))).toEqual([]);
+    expect(messages(config({ fast: '$f', slow: '$s' }, space(25)))).toEqual([
+      "indicators[0].params.fast: macd fast can reach 25 while slow can be as short as 21; keep fast's range below slow's so every variant has fast < slow",
+    ]);
+  });
+});
