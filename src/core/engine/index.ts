@@ -13,6 +13,16 @@ export {
   type TradeRecord,
 } from './engine-records';
 export { EquityCurve } from './equity-curve';
+export {
+  decodeDouble,
+  encodeDouble,
+  INSTANCE_CHECKPOINT_VERSION,
+  InstanceCheckpointError,
+  InstanceCheckpointSchema,
+  parseInstanceCheckpoint,
+  type InstanceCheckpoint,
+  type JsonDouble,
+} from './instance-checkpoint';
 export { entryOrderFor, paperAccountFor } from './risk-orders';
 export {
   createStrategyInstance,

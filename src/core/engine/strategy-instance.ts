@@ -9,6 +9,7 @@ import {
   type OrderExitReason,
   type OrderRejection,
   type PaperAccountConfigInput,
+  type PaperExchangeState,
   type PositionSide,
 } from '../execution';
 import type { IndicatorLease, IndicatorReader, IndicatorSet } from '../indicators';
@@ -16,6 +17,15 @@ import { MetricsTracker, SINGLE_TRIAL, type MetricSnapshot, type TrialStats } fr
 import type { ClosedBarValues, CompiledStrategy, RuleName, StrategySignals } from '../strategy';
 import type { EngineRecordSink, SignalAction } from './engine-records';
 import type { EquityCurve } from './equity-curve';
+import {
+  decodeExchangeState,
+  decodeMetricsState,
+  encodeExchangeState,
+  encodeMetricsState,
+  INSTANCE_CHECKPOINT_VERSION,
+  parseInstanceCheckpoint,
+  type InstanceCheckpoint,
+} from './instance-checkpoint';
 import { entryOrderFor, paperAccountFor } from './risk-orders';
 import { TimeframeRoller } from './timeframe-roller';
 
@@ -28,6 +38,18 @@ export interface BarDrivenExecution extends ExecutionClient {
   readonly positionSide: PositionSide | null;
   readonly cash: number;
   readonly hasPendingExit: boolean;
+  /** The venue's whole state between bars, for a checkpoint (the paper exchange has it). */
+  checkpoint?(): PaperExchangeState;
+  /** Continues from a {@link checkpoint} (a fresh venue only). */
+  restore?(state: PaperExchangeState): void;
+}
+
+/** What a restored instance must match once its warm-up is done (see `StrategyInstance.restore`). */
+interface PendingRestore {
+  readonly warm: boolean;
+  readonly readyStreak: number;
+  readonly barsSeen: number;
+  readonly time: number | null;
 }
 
 /** Lifecycle of an instance (STYLE 9): it trades while `running`, never after `disposed`. */
@@ -101,6 +123,9 @@ export class StrategyInstance implements Disposable {
   private _readyStreak = 0;
   private _bars = 0;
   private _time: number | null = null;
+  /** Open time of the last bar evaluated, traded or warm-up. */
+  private _lastBarTime: number | null = null;
+  private _restored: PendingRestore | null = null;
   /**
    * Why new entries are held back (a paused variant, the circuit breaker), or null. Entry rules
    * still fire and are recorded as `blocked`; exits, stops and targets keep working.
@@ -175,6 +200,7 @@ export class StrategyInstance implements Disposable {
    */
   public onBar(bar: Candle): void {
     if (this._state === 'disposed') return;
+    if (this._restored !== null) this.settleRestore();
     this._state = 'running';
     this._time = bar.time;
     const equity = this.execution.onBar(bar);
@@ -229,6 +255,71 @@ export class StrategyInstance implements Disposable {
       this._warm = false;
       this._readyStreak = 0;
     }
+    if (this._restored !== null) this.settleRestore();
+  }
+
+  /**
+   * The instance's state after the last bar, JSON-safe and exact: account, position, queued
+   * orders, id counters, metrics, warmth. Persist it with the trades of the same bar; after a
+   * restart, {@link restore} it into a fresh instance of the same strategy and variant.
+   * @throws Error when the execution client cannot be checkpointed.
+   */
+  public checkpoint(): InstanceCheckpoint {
+    const execution = this.execution;
+    if (execution.checkpoint === undefined) {
+      throw new Error(`checkpoint: instance ${this.id}'s execution client keeps no checkpoint`);
+    }
+    const pending = this._restored;
+    return {
+      version: INSTANCE_CHECKPOINT_VERSION,
+      variantId: this.id,
+      time: pending?.time ?? this._lastBarTime,
+      barsSeen: pending?.barsSeen ?? this._bars,
+      warm: pending?.warm ?? this._warm,
+      readyStreak: pending?.readyStreak ?? this._readyStreak,
+      exchange: encodeExchangeState(execution.checkpoint()),
+      metrics: encodeMetricsState(this.metrics.checkpoint()),
+    };
+  }
+
+  /**
+   * Continues from a {@link checkpoint}, on a fresh instance (state `ready`, no bar seen yet).
+   * Account, position, queued orders, id counters and metrics are restored now. Indicators and
+   * the rules' look-back are not in a checkpoint: warm the instance up next — {@link warmUp}, or
+   * {@link EngineBarLoop.warmUp} for a whole loop — on stored bars up to and including
+   * `checkpoint.time`, then trade the bars after it. After that warm-up the instance is warm
+   * exactly when the checkpointed one was, unless the warm-up was too short to fill every
+   * indicator and the look-back: then it stays cold until they are (never acts on unknown values).
+   * Indicators with unbounded memory (EMA, RSI…) match the original to the last digit only when
+   * warmed up from the bar the original started from.
+   * @throws InstanceCheckpointError for a malformed checkpoint; Error for an instance that has
+   * already seen bars or for another variant's checkpoint; RangeError for an account or metrics
+   * set up differently.
+   */
+  public restore(checkpoint: InstanceCheckpoint): void {
+    if (this._state !== 'ready' || this._bars > 0 || this._restored !== null) {
+      throw new Error(`restore: instance ${this.id} has already started`);
+    }
+    const cp = parseInstanceCheckpoint(checkpoint);
+    if (cp.variantId !== this.id) {
+      throw new Error(`restore: checkpoint of ${cp.variantId} given to instance ${this.id}`);
+    }
+    const execution = this.execution;
+    if (execution.restore === undefined) {
+      throw new Error(`restore: instance ${this.id}'s execution client cannot be restored`);
+    }
+    const metrics = decodeMetricsState(cp.metrics);
+    const exchange = decodeExchangeState(cp.exchange);
+    // Check the metrics first: the exchange is the one that refuses a second restore.
+    this.metrics.restore(metrics);
+    execution.restore(exchange);
+    this._time = Number.isFinite(exchange.lastBarTime) ? exchange.lastBarTime : null;
+    this._restored = {
+      warm: cp.warm,
+      readyStreak: cp.readyStreak,
+      barsSeen: cp.barsSeen,
+      time: cp.time,
+    };
   }
 
   /**
@@ -264,7 +355,24 @@ export class StrategyInstance implements Disposable {
     for (const lease of this.leases) lease.dispose();
   }
 
+  /**
+   * After the warm-up that follows a restore: warm only if the checkpointed instance was and the
+   * warm-up made this one warm too; a streak towards warmth never longer than the original's.
+   */
+  private settleRestore(): void {
+    const r = this._restored as PendingRestore;
+    this._restored = null;
+    const warmNow = this._warm;
+    this._warm = r.warm && warmNow;
+    if (!this._warm && !r.warm) this._readyStreak = Math.min(r.readyStreak, this._readyStreak);
+    this._bars = r.barsSeen;
+    if (r.time !== null && (this._lastBarTime === null || this._lastBarTime < r.time)) {
+      this._lastBarTime = r.time;
+    }
+  }
+
   private evaluate(bar: Candle, trading: boolean): void {
+    this._lastBarTime = bar.time;
     const v = this.values;
     v.open = bar.open;
     v.high = bar.high;

@@ -26,6 +26,7 @@ import {
   type PaperAccountConfig,
   type PaperAccountConfigInput,
 } from './paper-account-config';
+import type { PaperExchangeState } from './paper-exchange-state';
 import { liquidationPrice, priceAtRoi } from './protection-levels';
 
 /** A copy of the open position, for display and tests (allocates; not for the per-bar path). */
@@ -186,6 +187,101 @@ export class PaperExchange implements ExecutionClient {
       liquidationPrice: this._liquidation as Price,
       unrealizedPnl: (this._dir * this._qty * (mark - this._entry)) as Usdt,
     };
+  }
+
+  /**
+   * The account, position, queued orders and id counters now, for a checkpoint taken between
+   * bars. {@link restore} on a fresh exchange continues exactly from here.
+   */
+  public checkpoint(): PaperExchangeState {
+    const dir = this._dir;
+    return {
+      cash: this._cash,
+      equity: this._equity,
+      lastBarTime: this._lastTime,
+      lastClose: this._lastClose,
+      barExposed: this._exposed,
+      nextOrderId: this._nextOrderId,
+      nextTradeId: this._nextTradeId,
+      position:
+        dir === FLAT
+          ? null
+          : {
+              side: dir === LONG ? 'long' : 'short',
+              quantity: this._qty,
+              entryPrice: this._entry,
+              entryTime: this._entryTime,
+              entryReason: this._entryReason,
+              entryFeeLeft: this._entryFeeLeft,
+              margin: this._marginLeft,
+              leverage: this._leverage,
+              stopLoss: this._stopLoss,
+              takeProfit: this._takeProfit,
+              trailingDistance: this._trailDistance,
+              trailingStop: this._trail,
+              liquidationPrice: this._liquidation,
+            },
+      pendingEntry:
+        this._pendingEntry === null
+          ? null
+          : { orderId: this._pendingEntryId, request: this._pendingEntry },
+      pendingExit:
+        this._pendingExit === null
+          ? null
+          : { orderId: this._pendingExitId, request: this._pendingExit },
+    };
+  }
+
+  /**
+   * Puts a fresh exchange (no bar seen, nothing open or queued) in the state of `state`, as
+   * {@link checkpoint} took it: the next bar continues as it would have on the original.
+   * @throws Error on an exchange that has already traded; RangeError when the position was opened
+   * with another leverage than this account's or the counters would reuse a queued order's id.
+   */
+  public restore(state: PaperExchangeState): void {
+    if (
+      this._lastTime !== Number.NEGATIVE_INFINITY ||
+      this._dir !== FLAT ||
+      this._pendingEntry !== null ||
+      this._pendingExit !== null
+    ) {
+      throw new Error('PaperExchange.restore: only a fresh exchange can be restored');
+    }
+    const p = state.position;
+    if (p !== null && p.leverage !== this._leverage) {
+      throw new RangeError(
+        `PaperExchange.restore: the position has leverage ${p.leverage}, this account ${this._leverage}`,
+      );
+    }
+    const maxQueued = Math.max(state.pendingEntry?.orderId ?? 0, state.pendingExit?.orderId ?? 0);
+    if (!(state.nextOrderId > maxQueued) || !(state.nextTradeId >= 1)) {
+      throw new RangeError('PaperExchange.restore: id counters behind the queued orders');
+    }
+    this._cash = state.cash;
+    this._equity = state.equity;
+    this._lastTime = state.lastBarTime;
+    this._lastClose = state.lastClose;
+    this._exposed = state.barExposed;
+    this._nextOrderId = state.nextOrderId;
+    this._nextTradeId = state.nextTradeId;
+    if (p !== null) {
+      this._dir = p.side === 'long' ? LONG : SHORT;
+      this._qty = p.quantity;
+      this._entry = p.entryPrice;
+      this._entryTime = p.entryTime;
+      this._entryReason = p.entryReason;
+      this._entryFeeLeft = p.entryFeeLeft;
+      this._marginLeft = p.margin;
+      this._stopLoss = p.stopLoss;
+      this._takeProfit = p.takeProfit;
+      this._trailDistance = p.trailingDistance;
+      this._trail = p.trailingStop;
+      this._liquidation = p.liquidationPrice;
+    }
+    this._pendingEntry = state.pendingEntry?.request ?? null;
+    this._pendingEntryId = state.pendingEntry?.orderId ?? 0;
+    this._pendingExit = state.pendingExit?.request ?? null;
+    this._pendingExitId = state.pendingExit?.orderId ?? 0;
   }
 
   public subscribe(listener: ExecutionListener): Disposable {

@@ -1,3 +1,4 @@
+import type { DrawdownState } from './metrics-tracker-state';
 import { assertFinite } from './statistic';
 
 /** Running peak of equity and the largest fall from a peak seen so far, in O(1) per bar. */
@@ -17,6 +18,17 @@ export class DrawdownTracker {
       const dd = (this._peak - equity) / this._peak;
       if (dd > this._max) this._max = dd;
     }
+  }
+
+  /** Peak and maximum so far, for a checkpoint. */
+  public state(): DrawdownState {
+    return { peak: this._peak, maxDrawdown: this._max };
+  }
+
+  /** Continues from what {@link state} returned. */
+  public restore(state: DrawdownState): void {
+    this._peak = state.peak;
+    this._max = state.maxDrawdown;
   }
 
   public reset(): void {

@@ -10,6 +10,12 @@ export { exposure } from './exposure';
 export { maxDrawdown } from './max-drawdown';
 export { MetricSnapshotSchema, type MetricSnapshot } from './metric-snapshot';
 export { MetricsTracker, type MetricsTrackerOptions } from './metrics-tracker';
+export type {
+  DrawdownState,
+  MetricsTrackerState,
+  ReturnMomentsState,
+  TradeTallyState,
+} from './metrics-tracker-state';
 export { minTrackRecordLength, minTrl } from './min-track-record-length';
 export { erfc, normalCdf, normalPdf, normalQuantile } from './normal-distribution';
 export type { PerformanceState } from './performance-state';

@@ -6,6 +6,7 @@ import { DrawdownTracker } from './drawdown-tracker';
 import { exposure } from './exposure';
 import { maxDrawdown } from './max-drawdown';
 import type { MetricSnapshot } from './metric-snapshot';
+import type { MetricsTrackerState } from './metrics-tracker-state';
 import { minTrl } from './min-track-record-length';
 import type { PerformanceState } from './performance-state';
 import { psr } from './probabilistic-sharpe-ratio';
@@ -165,6 +166,46 @@ export class MetricsTracker implements PerformanceState {
       deflationBenchmarkSharpe: expectedMaxSharpe(trials),
       dsr: sample === null ? null : deflatedSharpeRatio(sample, trials),
     };
+  }
+
+  /** Everything accumulated so far, for a checkpoint taken between bars. */
+  public checkpoint(): MetricsTrackerState {
+    return {
+      initialEquity: this.initialEquity,
+      periodsPerYear: this.periodsPerYear,
+      equity: this._equity,
+      bars: this._bars,
+      exposedBars: this._exposedBars,
+      firstTime: this._firstTime,
+      lastTime: this._lastTime,
+      returns: this.returns.state(),
+      drawdown: this.drawdown.state(),
+      trades: this.trades.state(),
+    };
+  }
+
+  /**
+   * Continues from a {@link checkpoint}: the next bar and trade update the same sums the original
+   * tracker would have.
+   * @throws RangeError when the state was taken with another E₀ or timeframe.
+   */
+  public restore(state: MetricsTrackerState): void {
+    if (
+      state.initialEquity !== this.initialEquity ||
+      state.periodsPerYear !== this.periodsPerYear
+    ) {
+      throw new RangeError(
+        `MetricsTracker.restore: state of E₀ ${state.initialEquity}, P ${state.periodsPerYear}; this tracker has E₀ ${this.initialEquity}, P ${this.periodsPerYear}`,
+      );
+    }
+    this._equity = state.equity;
+    this._bars = state.bars;
+    this._exposedBars = state.exposedBars;
+    this._firstTime = state.firstTime;
+    this._lastTime = state.lastTime;
+    this.returns.restore(state.returns);
+    this.drawdown.restore(state.drawdown);
+    this.trades.restore(state.trades);
   }
 
   /** Forgets every bar and trade; E₀ and the options stay. */

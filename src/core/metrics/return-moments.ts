@@ -1,3 +1,4 @@
+import type { ReturnMomentsState } from './metrics-tracker-state';
 import { assertFinite } from './statistic';
 
 /**
@@ -29,6 +30,28 @@ export class ReturnMoments {
     this._m2 += term1;
     this._n = n;
     if (r < 0) this._downsideSq += r * r;
+  }
+
+  /** The running sums, for a checkpoint. */
+  public state(): ReturnMomentsState {
+    return {
+      count: this._n,
+      mean: this._mean,
+      m2: this._m2,
+      m3: this._m3,
+      m4: this._m4,
+      downsideSq: this._downsideSq,
+    };
+  }
+
+  /** Continues from sums {@link state} returned. */
+  public restore(state: ReturnMomentsState): void {
+    this._n = state.count;
+    this._mean = state.mean;
+    this._m2 = state.m2;
+    this._m3 = state.m3;
+    this._m4 = state.m4;
+    this._downsideSq = state.downsideSq;
   }
 
   public reset(): void {

@@ -1,3 +1,4 @@
+import type { TradeTallyState } from './metrics-tracker-state';
 import { assertFinite } from './statistic';
 
 /** Running counts and sums over closed trades' net P&L (after fees), O(1) per trade. */
@@ -21,6 +22,28 @@ export class TradeTally {
       this._losses++;
       this._grossLoss -= netPnl;
     }
+  }
+
+  /** Counters and sums, for a checkpoint. */
+  public state(): TradeTallyState {
+    return {
+      count: this._count,
+      wins: this._wins,
+      losses: this._losses,
+      grossProfit: this._grossProfit,
+      grossLoss: this._grossLoss,
+      netPnl: this._net,
+    };
+  }
+
+  /** Continues from what {@link state} returned. */
+  public restore(state: TradeTallyState): void {
+    this._count = state.count;
+    this._wins = state.wins;
+    this._losses = state.losses;
+    this._grossProfit = state.grossProfit;
+    this._grossLoss = state.grossLoss;
+    this._net = state.netPnl;
   }
 
   public reset(): void {
