@@ -66,7 +66,8 @@ export function sampleParameterSets(
  *
  * Every parameter is a list of values: an int's `min + k·step` (step 1 by default), a float's
  * `min + k·step` when it has a step, a choice's choices; a float without a step is continuous
- * (the grid splits it into count + avoided-points evenly spaced values, both ends included). A
+ * (the grid splits it into evenly spaced values, both ends included: `count` plus one per point
+ * to avoid, the defaults counting as one). A
  * parameter whose range is one point keeps its default. Then, by sampler:
  * - `random`: each value uniform over its list or range;
  * - `latin-hypercube`: each dimension split into `count` strata, one sample per stratum, the
@@ -105,7 +106,8 @@ export function sampleParameterSpace(
     throw new ParameterSpaceError(`seed must be an integer, got ${seed}`);
 
   const avoidPoints = options.avoid ?? [];
-  // A float without a step becomes this many grid values: always more than can be avoided.
+  // A float without a step becomes this many grid values: count, plus one per point to avoid
+  // (the defaults and `avoid`), so avoiding never leaves the grid short.
   const gridLevels = Math.max(2, count + avoidPoints.length + 1);
   const dims = space.map((spec) => toDimension(spec, sampler === 'grid' ? gridLevels : null));
   checkUniqueNames(dims);
