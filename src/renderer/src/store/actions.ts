@@ -1,8 +1,12 @@
 import { ApiError } from '../../../shared/api-errors';
 import type { Api } from '../../../shared/api';
 import type { Candle, FeedSelection, ReplaySpeed, SeriesKey } from '../../../shared/market';
+import { loadAlerts, wireAlertEvents } from '../alerts/alert-actions';
 import type { ApiConnection } from '../api/connect-api';
+import type { PageId } from '../layout/page';
 import { barStream } from '../market/bar-stream';
+import { loadTrades, wireTradeEvents } from '../trades/trade-actions';
+import { refreshVariantManager, wireVariantEvents } from '../variants/variant-actions';
 import { useAppStore } from './app-store';
 
 let api: Api | undefined;
@@ -61,6 +65,9 @@ export function startSession(connection: ApiConnection): void {
     if (!barStream.isFor(status.series)) void reloadBars();
   });
   connection.api.on('historyImported', () => void refreshSeries());
+  wireVariantEvents(connection.api);
+  wireTradeEvents(connection.api);
+  wireAlertEvents(connection.api);
 
   connection.onState((state) => {
     useAppStore.setState({ connection: state });
@@ -71,8 +78,17 @@ export function startSession(connection: ApiConnection): void {
         .catch((error: unknown) => useAppStore.setState({ feedError: describeError(error) }));
       void reloadBars();
       void refreshSeries();
+      // After a reconnect anything may have changed: read the trading state back whole.
+      void refreshVariantManager();
+      void loadAlerts();
+      if (useAppStore.getState().page === 'trades') void loadTrades();
     }
   });
+}
+
+/** Shows one of the pages (the tabs, Alt+1…4, and links such as "open the alert log"). */
+export function showPage(page: PageId): void {
+  useAppStore.setState({ page });
 }
 
 export async function refreshSeries(): Promise<void> {

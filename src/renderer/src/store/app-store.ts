@@ -1,7 +1,18 @@
 import { create, type StateCreator } from 'zustand';
 import type { ImportReport } from '../../../shared/history';
 import type { FeedStatus, SeriesSummary } from '../../../shared/market';
+import { createAlertsSlice, type AlertsSlice } from '../alerts/alerts-slice';
 import type { ConnectionState } from '../api/ws-transport';
+import type { PageId } from '../layout/page';
+import { createTradesSlice, type TradesSlice } from '../trades/trades-slice';
+import {
+  createPositionsSlice,
+  createSafetySlice,
+  createVariantsSlice,
+  type PositionsSlice,
+  type SafetySlice,
+  type VariantsSlice,
+} from '../variants/variants-slice';
 
 export interface ConnectionSlice {
   connection: ConnectionState;
@@ -20,7 +31,19 @@ export interface HistorySlice {
   importError: string | null;
 }
 
-export type AppState = ConnectionSlice & FeedSlice & HistorySlice;
+export interface NavigationSlice {
+  page: PageId;
+}
+
+export type AppState = ConnectionSlice &
+  FeedSlice &
+  HistorySlice &
+  NavigationSlice &
+  VariantsSlice &
+  PositionsSlice &
+  SafetySlice &
+  TradesSlice &
+  AlertsSlice;
 
 const createConnectionSlice: StateCreator<AppState, [], [], ConnectionSlice> = () => ({
   connection: 'connecting',
@@ -39,9 +62,19 @@ const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = () => (
   importError: null,
 });
 
-/** One bound store made of slices; actions live in ./actions as plain functions over setState. */
+const createNavigationSlice: StateCreator<AppState, [], [], NavigationSlice> = () => ({
+  page: 'dashboard',
+});
+
+/** One bound store made of slices; actions live in ./actions and beside each feature's slice. */
 export const useAppStore = create<AppState>()((...a) => ({
   ...createConnectionSlice(...a),
   ...createFeedSlice(...a),
   ...createHistorySlice(...a),
+  ...createNavigationSlice(...a),
+  ...createVariantsSlice(...a),
+  ...createPositionsSlice(...a),
+  ...createSafetySlice(...a),
+  ...createTradesSlice(...a),
+  ...createAlertsSlice(...a),
 }));

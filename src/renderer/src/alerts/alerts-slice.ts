@@ -1,0 +1,26 @@
+import type { StateCreator } from 'zustand';
+import type { Alert, PromotionAuditRow } from '../../../shared/variants';
+import type { AppState } from '../store/app-store';
+
+export interface AlertsSlice {
+  /** The alert log, newest first. */
+  alerts: Alert[];
+  alertsLoaded: boolean;
+  alertsError: string | null;
+  /** Alerts shown as notifications right now (newest last). */
+  toasts: Alert[];
+  /** Every promotion with its before/after parameters, newest first. */
+  audit: PromotionAuditRow[];
+  auditLoaded: boolean;
+  auditError: string | null;
+}
+
+export const createAlertsSlice: StateCreator<AppState, [], [], AlertsSlice> = () => ({
+  alerts: [],
+  alertsLoaded: false,
+  alertsError: null,
+  toasts: [],
+  audit: [],
+  auditLoaded: false,
+  auditError: null,
+});

@@ -1,0 +1,143 @@
+import { memo } from 'react';
+import type { VariantAction, VariantRow } from '../../../shared/variants';
+import {
+  formatFraction,
+  formatNumber,
+  formatParameters,
+  formatProfitFactor,
+  formatSignedPct,
+} from '../layout/format';
+import { CandidateBadge } from './candidate-badge';
+
+export type RowCommand = VariantAction | 'kill' | 'promote' | 'select';
+
+export interface LeaderboardRowProps {
+  row: VariantRow;
+  /** 0-based position in the sorted list (aria-rowindex is this + 2: the header is row 1). */
+  index: number;
+  selected: boolean;
+  error: string | undefined;
+  onCommand: (variantId: string, command: RowCommand) => void;
+}
+
+const signClass = (v: number | null): string | undefined =>
+  v === null || v === 0 ? undefined : v > 0 ? 'pos' : 'neg';
+
+function statusText(row: VariantRow): string {
+  if (row.status === 'warming')
+    return row.warmUpBarsLeft > 0 ? `warming · ${row.warmUpBarsLeft} bars` : 'warming';
+  return row.status;
+}
+
+/** One leaderboard line; re-renders only when its row object or selection changes. */
+export const LeaderboardRow = memo(function LeaderboardRow({
+  row,
+  index,
+  selected,
+  error,
+  onCommand,
+}: LeaderboardRowProps): React.JSX.Element {
+  const m = row.metrics;
+  const id = row.variantId;
+  const act =
+    (command: RowCommand) =>
+    (e: React.MouseEvent): void => {
+      e.stopPropagation();
+      onCommand(id, command);
+    };
+  const ended = row.status === 'stopped' || row.status === 'error';
+  return (
+    <tr
+      className={`lb-row${selected ? ' selected' : ''}${row.role === 'main' ? ' main' : ''}`}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      tabIndex={0}
+      data-testid="leaderboard-row"
+      data-variant-id={id}
+      data-status={row.status}
+      onClick={() => onCommand(id, 'select')}
+      onKeyDown={(e) => {
+        if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
+          e.preventDefault();
+          onCommand(id, 'select');
+        }
+      }}
+    >
+      <td data-col="variant" title={formatParameters(row.parameters)}>
+        {row.role === 'main' && <span className="main-chip">MAIN</span>}
+        <span className="lb-name">{id}</span>
+        <span className="lb-strategy"> {row.strategyName}</span>
+      </td>
+      <td data-col="roi" className={`num ${signClass(m.roiPct) ?? ''}`}>
+        {formatSignedPct(m.roiPct)}
+      </td>
+      <td data-col="sharpe" className="num">
+        {formatNumber(m.sharpe)}
+      </td>
+      <td data-col="dsr" className="num">
+        {formatNumber(m.dsr, 3)}
+      </td>
+      <td data-col="maxDrawdown" className="num">
+        {formatFraction(m.maxDrawdown, 2)}
+      </td>
+      <td data-col="winRate" className="num">
+        {formatFraction(m.winRate)}
+      </td>
+      <td data-col="profitFactor" className="num">
+        {formatProfitFactor(m.profitFactor, m.profitFactorInfinite)}
+      </td>
+      <td data-col="trades" className="num">
+        {m.tradeCount}
+      </td>
+      <td
+        data-col="status"
+        className={`status status-${row.status}`}
+        title={row.statusReason ?? undefined}
+      >
+        {statusText(row)}
+        {row.statusReason && <span className="reason-mark"> ⓘ</span>}
+        {row.position && <span className={`pos-chip ${row.position}`}>{row.position}</span>}
+      </td>
+      <td data-col="mode">
+        <span className={`mode-chip mode-${row.mode}`}>{row.mode.toUpperCase()}</span>
+      </td>
+      <td data-col="candidate">
+        <CandidateBadge decision={row.promotion} />
+      </td>
+      <td data-col="actions" className="lb-actions">
+        {ended ? (
+          <button type="button" onClick={act('restart')} data-testid="row-restart">
+            Restart
+          </button>
+        ) : row.status === 'paused' ? (
+          <button type="button" onClick={act('resume')} data-testid="row-resume">
+            Resume
+          </button>
+        ) : (
+          <button type="button" onClick={act('pause')} data-testid="row-pause">
+            Pause
+          </button>
+        )}
+        {row.role === 'variant' && (
+          <button type="button" onClick={act('promote')} data-testid="row-promote">
+            Promote
+          </button>
+        )}
+        <button
+          type="button"
+          className="danger"
+          disabled={ended}
+          onClick={act('kill')}
+          data-testid="row-kill"
+        >
+          Kill
+        </button>
+        {error && (
+          <span className="row-error" role="alert" title={error} data-testid="row-error">
+            ⚠ {error}
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+});

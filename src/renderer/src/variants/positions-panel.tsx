@@ -1,0 +1,96 @@
+import { formatMoney, formatPrice, formatQuantity, formatUtc } from '../layout/format';
+import { PaperBadge } from '../layout/paper-badge';
+import { useAppStore } from '../store/app-store';
+
+/** Open positions of main and every variant, refreshed when trades, stops and bars happen. */
+export function PositionsPanel(): React.JSX.Element {
+  const positions = useAppStore((s) => s.positions);
+  const loaded = useAppStore((s) => s.positionsLoaded);
+  const error = useAppStore((s) => s.positionsError);
+  const total = positions.reduce((sum, p) => sum + p.unrealisedPnl, 0);
+  return (
+    <section className="panel positions" aria-label="Open positions" data-testid="positions-panel">
+      <div className="panel-head">
+        <h2>Positions</h2>
+        <PaperBadge />
+        <span className="muted" data-testid="positions-count">
+          {positions.length} open
+        </span>
+        {positions.length > 0 && (
+          <span className={total >= 0 ? 'pos' : 'neg'} title="Unrealised P&L of all positions">
+            {formatMoney(total)}
+          </span>
+        )}
+      </div>
+      {error && (
+        <p className="error" role="alert" data-testid="positions-error">
+          Positions could not be read: {error}
+        </p>
+      )}
+      {!loaded ? null : positions.length === 0 ? (
+        <p className="empty" data-testid="positions-empty">
+          No open positions — every variant is flat.
+        </p>
+      ) : (
+        <div className="table-scroll">
+          <table className="data-table compact" data-testid="positions-table">
+            <thead>
+              <tr>
+                <th scope="col">Variant</th>
+                <th scope="col">Side</th>
+                <th scope="col" className="num">
+                  Size
+                </th>
+                <th scope="col" className="num">
+                  Entry
+                </th>
+                <th scope="col" className="num">
+                  Unrealised
+                </th>
+                <th scope="col" className="num">
+                  Stop
+                </th>
+                <th scope="col" className="num">
+                  Target
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {positions.map((p) => (
+                <tr key={p.variantId} data-testid="position-row" data-variant-id={p.variantId}>
+                  <td title={`${p.strategyId} · since ${formatUtc(p.entryTime)} UTC`}>
+                    {p.role === 'main' && <span className="main-chip">MAIN</span>}
+                    {p.variantId}
+                  </td>
+                  <td className={p.side === 'long' ? 'pos' : 'neg'}>
+                    {p.side}
+                    {p.leverage !== 1 ? ` ${p.leverage}×` : ''}
+                  </td>
+                  <td className="num">{formatQuantity(p.quantity)}</td>
+                  <td className="num">{formatPrice(p.entryPrice)}</td>
+                  <td
+                    className={`num ${p.unrealisedPnl >= 0 ? 'pos' : 'neg'}`}
+                    title={`marked at ${formatPrice(p.markPrice)}`}
+                  >
+                    {formatMoney(p.unrealisedPnl)}
+                  </td>
+                  <td
+                    className="num"
+                    title={
+                      p.liquidationPrice === null
+                        ? undefined
+                        : `liquidation at ${formatPrice(p.liquidationPrice)}`
+                    }
+                  >
+                    {formatPrice(p.stopPrice)}
+                  </td>
+                  <td className="num">{formatPrice(p.targetPrice)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
