@@ -204,6 +204,15 @@ export class CircuitBreaker implements Disposable {
    * happened). @throws RangeError on a malformed checkpoint.
    */
   public restore(state: CircuitBreakerCheckpoint): void {
+    // Checkpoints come back from storage as JSON: check the shape, not only the types.
+    if (typeof state !== 'object' || state === null)
+      throw new RangeError('checkpoint must be an object');
+    if (typeof state.tripped !== 'boolean')
+      throw new RangeError(
+        `checkpoint tripped must be true or false, got ${String(state.tripped)}`,
+      );
+    if (state.reason !== null && typeof state.reason !== 'string')
+      throw new RangeError('checkpoint reason must be a text or null');
     for (const key of ['lastEquity', 'peak', 'dayStartEquity', 'day', 'trippedAt'] as const) {
       const v = state[key];
       if (v !== null && !Number.isFinite(v))

@@ -89,8 +89,21 @@ export class VariantSafetyLimits {
     return { peak: this._peak, breach: this._breach };
   }
 
-  /** @throws RangeError when the peak is not a number at or above the starting equity. */
+  /** @throws RangeError when the peak is below the starting equity or the breach is malformed. */
   public restore(state: SafetyLimitsCheckpoint): void {
+    // Checkpoints come back from storage as JSON: check the shape, not only the types.
+    const b = state.breach as Partial<SafetyBreach> | null;
+    if (
+      b !== null &&
+      (typeof b !== 'object' ||
+        (b.limit !== 'maxLoss' && b.limit !== 'maxDrawdown') ||
+        !Number.isFinite(b.valuePct) ||
+        !Number.isFinite(b.limitPct) ||
+        typeof b.message !== 'string')
+    )
+      throw new RangeError(
+        'checkpoint breach must be null or a breach with its limit, values and message',
+      );
     if (!Number.isFinite(state.peak) || state.peak < this.initialEquity)
       throw new RangeError(
         `checkpoint peak must be at least the starting equity ${this.initialEquity}, got ${state.peak}`,

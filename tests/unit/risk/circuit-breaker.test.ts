@@ -241,5 +241,8 @@ describe('CircuitBreaker: checkpoint and restore', () => {
     expect(() => again.restore({ ...again.checkpoint(), consecutiveLosses: -1 })).toThrow(
       /consecutiveLosses/,
     );
+    const garbled = JSON.parse('{"tripped":"yes","reason":null}') as never;
+    expect(() => again.restore(garbled)).toThrow(/checkpoint tripped/);
+    expect(again.tripped).toBe(true); // a refused checkpoint changes nothing
   });
 });

@@ -90,5 +90,7 @@ describe('VariantSafetyLimits: checkpoint, restore and bad input', () => {
     const limits = new VariantSafetyLimits(defaults, 10_000);
     expect(() => limits.onEquity(Number.NaN)).toThrow(/equity must be a finite number/);
     expect(() => limits.restore({ peak: 9_000, breach: null })).toThrow(/peak/);
+    const garbled = JSON.parse('{"peak":10000,"breach":{"limit":"maxLoss"}}') as never;
+    expect(() => limits.restore(garbled)).toThrow(/checkpoint breach/);
   });
 });
