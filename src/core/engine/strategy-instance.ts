@@ -14,7 +14,7 @@ import {
 } from '../execution';
 import type { IndicatorLease, IndicatorReader, IndicatorSet } from '../indicators';
 import { MetricsTracker, SINGLE_TRIAL, type MetricSnapshot, type TrialStats } from '../metrics';
-import type { ClosedBarValues, CompiledStrategy, RuleName, StrategySignals } from '../strategy';
+import type { ClosedBarValues, CompiledStrategy, RuleName } from '../strategy';
 import type { EngineRecordSink, SignalAction } from './engine-records';
 import type { EquityCurve } from './equity-curve';
 import {
@@ -115,6 +115,7 @@ export class StrategyInstance implements Disposable {
   private readonly leases: IndicatorLease[];
   private readonly readers: IndicatorReader[];
   private readonly values: BarValues;
+  private readonly tests: CompiledStrategy['tests'];
   private readonly sink: EngineRecordSink | undefined;
   private readonly equityCurve: EquityCurve | undefined;
   private readonly subscription: Disposable;
@@ -151,6 +152,7 @@ export class StrategyInstance implements Disposable {
     );
     this.readers = this.leases.map((l) => l.indicator);
     this.values = new BarValues(this.readers.map((r) => r.outputs));
+    this.tests = options.strategy.tests;
     const frames = new Set<Timeframe>([this.timeframe]);
     for (const r of options.strategy.requirements) frames.add(r.timeframe);
     this.timeframes = [...frames];
@@ -380,9 +382,9 @@ export class StrategyInstance implements Disposable {
     v.close = bar.close;
     v.volume = bar.volume;
     this._bars++;
-    const signals = this.strategy.evaluate(v);
+    this.strategy.observe(v);
     if (!this._warm && !this.becomeWarm()) return;
-    if (trading) this.act(bar.time, signals);
+    if (trading) this.act(bar.time);
   }
 
   /** Counts consecutive bars on which every indicator is ready; warm once they cover the look-back. */
@@ -401,12 +403,14 @@ export class StrategyInstance implements Disposable {
     return true;
   }
 
-  private act(time: number, s: Readonly<StrategySignals>): void {
+  /** Tests only the rules the position needs: its side's exit, or when flat both entries. */
+  private act(time: number): void {
     const execution = this.execution;
     const side = execution.positionSide;
+    const tests = this.tests;
     if (side !== null) {
-      const exit = side === 'long' ? s.exitLong : s.exitShort;
-      if (exit && !execution.hasPendingExit) {
+      if (execution.hasPendingExit) return;
+      if (side === 'long' ? tests.exitLong() : tests.exitShort()) {
         const result = execution.submit(SIGNAL_EXIT);
         const rule: RuleName = side === 'long' ? 'exitLong' : 'exitShort';
         if (result.accepted) {
@@ -418,14 +422,16 @@ export class StrategyInstance implements Disposable {
       }
       return;
     }
-    if (!s.entryLong && !s.entryShort) return;
-    if (s.entryLong && s.entryShort) {
+    const long = tests.entryLong();
+    const short = tests.entryShort();
+    if (!long && !short) return;
+    if (long && short) {
       this.recordSignal(time, 'entryLong', 'conflict', null);
       this.recordSignal(time, 'entryShort', 'conflict', null);
       return;
     }
-    const entrySide: PositionSide = s.entryLong ? 'long' : 'short';
-    const rule: RuleName = s.entryLong ? 'entryLong' : 'entryShort';
+    const entrySide: PositionSide = long ? 'long' : 'short';
+    const rule: RuleName = long ? 'entryLong' : 'entryShort';
     if (this.entriesBlockedBy !== null) {
       this.recordSignal(time, rule, 'blocked', null);
       return;

@@ -4,7 +4,7 @@ import {
   type IndicatorParamSpec,
   type IndicatorType,
 } from '../indicators/indicator-catalog';
-import type { CompiledStrategy, ResolvedRisk } from './compiled-strategy';
+import type { CompiledStrategy, ResolvedRisk, RuleTests } from './compiled-strategy';
 import { compileRule, type CompiledRule } from './compiler';
 import type {
   ClosedBarValues,
@@ -246,6 +246,9 @@ export function compileStrategy(
   };
 }
 
+/** The test of a rule the config leaves out. */
+const never = (): boolean => false;
+
 /** The per-variant runtime behind `CompiledStrategy`. */
 class RuntimeStrategy implements CompiledStrategy {
   private readonly signals: StrategySignals = {
@@ -263,10 +266,7 @@ class RuntimeStrategy implements CompiledStrategy {
   private readonly lowRing: SeriesRingBuffer | undefined;
   private readonly closeRing: SeriesRingBuffer | undefined;
   private readonly volumeRing: SeriesRingBuffer | undefined;
-  private readonly entryLong: (() => boolean) | undefined;
-  private readonly entryShort: (() => boolean) | undefined;
-  private readonly exitLong: (() => boolean) | undefined;
-  private readonly exitShort: (() => boolean) | undefined;
+  public readonly tests: RuleTests;
 
   public constructor(
     public readonly config: StrategyConfig,
@@ -288,10 +288,12 @@ class RuntimeStrategy implements CompiledStrategy {
     this.lowRing = barRings.get('low');
     this.closeRing = barRings.get('close');
     this.volumeRing = barRings.get('volume');
-    this.entryLong = rules.get('entryLong')?.test;
-    this.entryShort = rules.get('entryShort')?.test;
-    this.exitLong = rules.get('exitLong')?.test;
-    this.exitShort = rules.get('exitShort')?.test;
+    this.tests = Object.freeze({
+      entryLong: rules.get('entryLong')?.test ?? never,
+      entryShort: rules.get('entryShort')?.test ?? never,
+      exitLong: rules.get('exitLong')?.test ?? never,
+      exitShort: rules.get('exitShort')?.test ?? never,
+    });
   }
 
   public warmupBars(indicatorWarmup: (requirement: IndicatorRequirement) => number): number {
@@ -302,6 +304,17 @@ class RuntimeStrategy implements CompiledStrategy {
   }
 
   public evaluate(values: ClosedBarValues): Readonly<StrategySignals> {
+    this.observe(values);
+    const s = this.signals;
+    const t = this.tests;
+    s.entryLong = t.entryLong();
+    s.entryShort = t.entryShort();
+    s.exitLong = t.exitLong();
+    s.exitShort = t.exitShort();
+    return s;
+  }
+
+  public observe(values: ClosedBarValues): void {
     const rings = this.feedRings;
     for (let i = 0; i < rings.length; i++) {
       (rings[i] as SeriesRingBuffer).push(
@@ -313,12 +326,6 @@ class RuntimeStrategy implements CompiledStrategy {
     this.lowRing?.push(values.low);
     this.closeRing?.push(values.close);
     this.volumeRing?.push(values.volume);
-    const s = this.signals;
-    s.entryLong = this.entryLong !== undefined && this.entryLong();
-    s.entryShort = this.entryShort !== undefined && this.entryShort();
-    s.exitLong = this.exitLong !== undefined && this.exitLong();
-    s.exitShort = this.exitShort !== undefined && this.exitShort();
-    return s;
   }
 
   public explain(rule: RuleName): TermValue[] {

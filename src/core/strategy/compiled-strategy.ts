@@ -7,6 +7,13 @@ import type {
 } from './evaluation-context';
 import type { RuleName, StrategyConfig } from './strategy-config-schema';
 
+/**
+ * The four rules as tests of the last bar taken in by `observe` (or `evaluate`). A rule the
+ * config leaves out never holds. Pure reads of the rules' history: testing a rule or not changes
+ * nothing, so the engine tests only the rules the position needs.
+ */
+export type RuleTests = { readonly [rule in RuleName]: () => boolean };
+
 /** A risk setting with every `$parameter` replaced by the variant's value. */
 export interface ResolvedRisk {
   readonly positionSize:
@@ -48,6 +55,13 @@ export interface CompiledStrategy {
    * bar, in order. The returned object is reused by the next call: copy it to keep it.
    */
   evaluate(values: ClosedBarValues): Readonly<StrategySignals>;
+  /**
+   * Takes the bar that just closed into the rules' history without testing any rule: the first
+   * half of `evaluate`. Call exactly once per closed bar, in order; then read `tests`.
+   */
+  observe(values: ClosedBarValues): void;
+  /** Each rule on the last observed bar, tested only when called. */
+  readonly tests: RuleTests;
   /** The terms of `rule` and their values on the last evaluated bar ("why it fired"). */
   explain(rule: RuleName): TermValue[];
   /** Forgets all history, as on a fresh start. */
