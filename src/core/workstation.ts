@@ -1,6 +1,7 @@
 import type { ApiHandlers } from '../shared/api';
 import { DisposableStore, type Disposable } from '../shared/disposable';
 import {
+  FeedSelectionSchema,
   TIMEFRAME_MS,
   type Candle,
   type CandleEvent,
@@ -11,6 +12,7 @@ import {
 import { ApiDispatcher, UserFacingError } from './api/api-dispatcher';
 import { ApiEventHub } from './api/api-event-hub';
 import { pendingHandlers } from './api/pending-handlers';
+import { VariantManager, type VariantFeedView } from './engine/variant-manager';
 import { HistoryImporter } from './history/history-importer';
 import { TimeframeAggregator } from './market/aggregation';
 import { BarDistributor } from './market/distribution';
@@ -20,6 +22,7 @@ import { BacktestService } from './optimize';
 import type { MarketFeed } from './market/market-feed';
 import { ReplayFeed } from './market/replay-feed';
 import { SimulatedFeed } from './market/simulated-feed';
+import { AppSettingRepository } from './store/app-setting-repository';
 import { CandleRepository } from './store/candle-repository';
 import { openDatabase, type Db } from './store/database';
 import { LiveClock, type Clock } from './time/clock';
@@ -58,12 +61,17 @@ export class Workstation implements Disposable {
   public readonly dispatcher: ApiDispatcher;
   /** Backtests run in the host, on the same engine as live variants. */
   public readonly backtests: BacktestService;
+  /** Deployed strategies: main and its variants on the current feed. */
+  public readonly variants: VariantManager;
+  private readonly settings: AppSettingRepository;
   private readonly clock: Clock;
   private readonly importer: HistoryImporter;
   private readonly batcher: MarketBarsBatcher;
   private readonly feedSubscriptions = new DisposableStore();
   private feedLifetime = new DisposableStore();
   private feed: MarketFeed;
+  /** What the current feed was opened with (a resumed replay: its new start). */
+  private selection: FeedSelection | undefined;
   /** The series the chart shows: the feed's own, or a higher timeframe built from it. */
   private shown: SeriesKey;
   private statusTimer: Disposable | undefined;
@@ -80,15 +88,42 @@ export class Workstation implements Disposable {
       this.events.emit('marketBars', batch),
     );
     this.feedSubscriptions.add(this.batcher);
+    this.settings = new AppSettingRepository(this.db);
+    this.variants = new VariantManager({
+      db: this.db,
+      candles: this.candles,
+      clock: this.clock,
+      emit: (event, payload) => this.events.emit(event, payload),
+      feed: () => this.variantFeedView(),
+    });
     this.backtests = new BacktestService({
       db: this.db,
       candles: this.candles,
       clock: this.clock,
       onProgress: (progress) => this.events.emit('backtestProgress', progress),
+      onCompleted: (run) =>
+        this.variants.recordBacktestTrial(
+          run.templateId,
+          run.parameters,
+          run.metrics.perPeriodSharpe,
+        ),
     });
-    const initial = options.initialFeed ?? { kind: 'simulated', seed: options.simulatedSeed ?? 42 };
-    this.feed = this.createFeed(initial);
-    this.shown = this.shownSeries(initial);
+    // Strategies come back first (from the store), then the feed they were on.
+    this.variants.restore();
+    const variantBars = this.bars.subscribe((event) => this.variants.onBar(event), {
+      name: 'variants',
+      maxQueuedClosed: 100_000,
+      // Dropped bars are read back from the store: with the next bar, or at the next tick.
+      onPaused: ({ firstMissed }) => {
+        variantBars.resume();
+        this.variants.onBarsMissed(firstMissed.series, firstMissed.candle.time);
+      },
+    });
+    const { feed, selection, opened } = this.initialFeed();
+    this.feed = feed;
+    this.selection = opened;
+    this.shown = this.shownSeries(selection);
+    this.variants.onFeedChanged(this.feed.series);
     this.attachFeed();
     this.scheduleStatus();
     this.dispatcher = new ApiDispatcher(this.handlers());
@@ -99,11 +134,15 @@ export class Workstation implements Disposable {
   }
 
   public selectFeed(selection: FeedSelection): FeedStatus {
+    const next = this.createFeed(selection);
     this.feedLifetime.dispose();
     this.feed.dispose();
     this.batcher.flushNow();
-    this.feed = this.createFeed(selection);
+    this.feed = next;
+    this.selection = selection;
     this.shown = this.shownSeries(selection);
+    this.settings.set(FEED_SELECTION_KEY, selection);
+    this.variants.onFeedChanged(this.feed.series);
     this.attachFeed();
     return this.feedStatus();
   }
@@ -139,9 +178,61 @@ export class Workstation implements Disposable {
     this.feed.dispose();
     this.feedSubscriptions.dispose();
     this.backtests.dispose();
+    this.variants.dispose();
     this.bars.dispose();
     this.events.dispose();
     this.db.close();
+  }
+
+  /**
+   * The feed to start with: the one given, else the one selected last time (a replay resumes
+   * after the last bar the strategies processed), else the simulated market.
+   */
+  private initialFeed(): { feed: MarketFeed; selection: FeedSelection; opened: FeedSelection } {
+    const simulated: FeedSelection = { kind: 'simulated', seed: this.options.simulatedSeed ?? 42 };
+    if (this.options.initialFeed !== undefined) {
+      const selection = this.options.initialFeed;
+      return { feed: this.createFeed(selection), selection, opened: selection };
+    }
+    const stored = FeedSelectionSchema.safeParse(this.settings.get(FEED_SELECTION_KEY));
+    if (stored.success) {
+      const selection = stored.data;
+      try {
+        if (selection.kind !== 'replay')
+          return { feed: this.createFeed(selection), selection, opened: selection };
+        const last = this.variants.lastSeenTime(selection.series);
+        const from = last === null ? selection.from : Math.max(selection.from ?? 0, last + 1);
+        const resumed = { ...selection, ...(from !== undefined ? { from } : {}) };
+        // A replay that had played to its end stays ended on the same series.
+        return {
+          feed: new ReplayFeed(this.clock, this.candles, resumed),
+          selection,
+          opened: resumed,
+        };
+      } catch (error) {
+        console.warn(
+          `[parallax] the last feed could not be reopened (${error instanceof Error ? error.message : String(error)}); showing the simulated market`,
+        );
+      }
+    }
+    return { feed: this.createFeed(simulated), selection: simulated, opened: simulated };
+  }
+
+  /** The current feed as the variant manager reads it: its series, recent bars and "now". */
+  private variantFeedView(): VariantFeedView | null {
+    // Undefined only while the constructor restores, before the first feed exists.
+    const feed = this.feed as MarketFeed | undefined;
+    if (feed === undefined) return null;
+    const selection = this.selection;
+    const newest = feed.recent(1).candles.at(-1)?.time ?? null;
+    const upTo =
+      newest ??
+      (selection?.kind === 'replay'
+        ? (selection.from ?? 0) - 1
+        : Math.floor(this.clock.nowMs() / TIMEFRAME_MS[feed.series.timeframe]) *
+            TIMEFRAME_MS[feed.series.timeframe] -
+          TIMEFRAME_MS[feed.series.timeframe]);
+    return { series: feed.series, recent: (limit) => feed.recent(limit), upTo };
   }
 
   private createFeed(selection: FeedSelection): MarketFeed {
@@ -189,13 +280,32 @@ export class Workstation implements Disposable {
     // The chart gets the shown series only; every timeframe goes to the distributor.
     this.feedLifetime.add(this.feed.onBar((e) => isSeries(e, shown) && this.batcher.push(e)));
     this.feedLifetime.add(this.bars.attach(this.feed));
+    let previous = this.feed.status().state;
     this.feedLifetime.add(
       this.feed.onStatus((s) => {
         this.batcher.flushNow();
         this.events.emit('feedStatus', { ...s, series: this.shown });
+        this.alertOnHealth(previous, s);
+        previous = s.state;
       }),
     );
     this.feed.start();
+  }
+
+  /** A live feed that drops or comes back raises an alert (replays ending are not outages). */
+  private alertOnHealth(previous: FeedStatus['state'], status: FeedStatus): void {
+    if (status.kind !== 'exchange') return;
+    const down = (s: FeedStatus['state']): boolean => s === 'reconnecting' || s === 'error';
+    const where = `${status.series.exchange} ${status.series.symbol}`;
+    if (previous === 'live' && down(status.state)) {
+      this.variants.alert(
+        'feed-down',
+        'warning',
+        `${where} feed ${status.state}${status.error ? `: ${status.error}` : ''}`,
+      );
+    } else if (down(previous) && status.state === 'live') {
+      this.variants.alert('feed-restored', 'info', `${where} feed live again`);
+    }
   }
 
   private scheduleStatus(): void {
@@ -249,9 +359,33 @@ export class Workstation implements Disposable {
       cancelBacktest: ({ runId }) => ({ cancelled: this.backtests.cancel(runId) }),
       getBacktestResult: ({ runId }) => this.backtests.result(runId),
       exportTrades: ({ filter, format }) => this.backtests.exportTrades(filter, format),
+      deployStrategy: (params) => this.variants.deploy(params),
+      listStrategies: () => this.variants.listStrategies(),
+      listVariants: ({ strategyId }) => this.variants.listVariants(strategyId),
+      controlVariant: ({ variantId, action }) => this.variants.control(variantId, action),
+      controlStrategy: ({ strategyId, action }) =>
+        this.variants.controlStrategy(strategyId, action),
+      killVariant: ({ variantId }) => this.variants.kill(variantId),
+      previewPromotion: ({ variantId }) => this.variants.previewPromotion(variantId),
+      promoteVariant: ({ variantId, acceptNonCandidate }) =>
+        this.variants.promote(variantId, acceptNonCandidate),
+      listPromotionAudit: ({ strategyId }) => this.variants.listPromotionAudit(strategyId),
+      setAutoPromote: ({ strategyId, enabled }) =>
+        this.variants.setAutoPromote(strategyId, enabled),
+      getTrialLedger: ({ strategyId }) => this.variants.trialLedger(strategyId),
+      emergencyStop: () => this.variants.emergencyStop(),
+      getCircuitBreaker: () => this.variants.circuitBreakerState(),
+      setCircuitBreakerLimits: (limits) => this.variants.setCircuitBreakerLimits(limits),
+      resetCircuitBreaker: () => this.variants.resetCircuitBreaker(),
+      listPositions: () => this.variants.listPositions(),
+      listLiveTrades: ({ filter, limit }) => this.variants.listLiveTrades(filter, limit),
+      exportLiveTrades: ({ filter, format }) => this.variants.exportLiveTrades(filter, format),
+      listAlerts: ({ limit }) => this.variants.listAlerts(limit),
     };
   }
 }
+
+const FEED_SELECTION_KEY = 'feed.selection';
 
 function isSeries(event: CandleEvent, series: SeriesKey): boolean {
   const s = event.series;

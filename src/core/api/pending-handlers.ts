@@ -1,30 +1,8 @@
-import type { ApiHandlers, MethodName } from '../../shared/api';
+import { apiMethods, type ApiHandlers, type MethodName } from '../../shared/api';
 import { UserFacingError } from './api-dispatcher';
 
 /** Methods of the contract whose service is still being built; each answers a clear error. */
-const PENDING = [
-  'deployStrategy',
-  'listStrategies',
-  'listVariants',
-  'controlVariant',
-  'controlStrategy',
-  'killVariant',
-  'previewPromotion',
-  'promoteVariant',
-  'listPromotionAudit',
-  'setAutoPromote',
-  'getTrialLedger',
-  'emergencyStop',
-  'getCircuitBreaker',
-  'setCircuitBreakerLimits',
-  'resetCircuitBreaker',
-  'listPositions',
-  'listLiveTrades',
-  'exportLiveTrades',
-  'listAlerts',
-  'getStrategyChart',
-  'getEquityCurves',
-] as const satisfies readonly MethodName[];
+const PENDING = ['getStrategyChart', 'getEquityCurves'] as const satisfies readonly MethodName[];
 
 export type PendingMethod = (typeof PENDING)[number];
 
@@ -37,4 +15,18 @@ export function pendingHandlers(): Pick<ApiHandlers, PendingMethod> {
     };
   }
   return table as Pick<ApiHandlers, PendingMethod>;
+}
+
+/**
+ * A handler for every method of the contract, each refusing with "not available": a base for
+ * tests that stub a few methods and need a complete table.
+ */
+export function refusingHandlers(): ApiHandlers {
+  const table: Partial<Record<MethodName, () => never>> = {};
+  for (const method of Object.keys(apiMethods) as MethodName[]) {
+    table[method] = () => {
+      throw new UserFacingError(`${method} is not available here`);
+    };
+  }
+  return table as ApiHandlers;
 }

@@ -37,6 +37,12 @@ export interface BacktestServiceOptions {
   readonly onProgress: (progress: BacktestProgress) => void;
   /** Base bars between yields (and progress reports). Default 5,000. */
   readonly yieldEvery?: number;
+  /** Told of every completed run (the trial ledger counts it as a trial of its template). */
+  readonly onCompleted?: (run: {
+    readonly templateId: string;
+    readonly parameters: Readonly<Record<string, number | string>>;
+    readonly metrics: MetricSnapshot;
+  }) => void;
 }
 
 interface Run {
@@ -237,6 +243,13 @@ export class BacktestService implements Disposable {
       writer.flush();
       this.runRepo.finish(runId, result.status, result.bars, this.options.clock.nowMs());
     })();
+    if (result.status === 'completed' && run.view.templateId !== null) {
+      this.options.onCompleted?.({
+        templateId: run.view.templateId,
+        parameters: run.view.parameters,
+        metrics: result.metrics,
+      });
+    }
     run.result = {
       ...run.view,
       status: result.status,

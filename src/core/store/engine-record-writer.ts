@@ -13,8 +13,16 @@ import { TradeRepository } from './trade-repository';
 
 /** How an {@link EngineRecordWriter} batches. */
 export interface EngineRecordWriterOptions {
-  /** Records buffered before a flush happens by itself. Default 1,000. */
+  /**
+   * Records buffered before a flush happens by itself. Default 1,000. `Infinity` never flushes by
+   * itself: the live engine flushes between bars only, in the transaction of its checkpoints.
+   */
   readonly maxBuffered?: number;
+  /**
+   * Number orders and signals on from what the run already stored (a live strategy restarting
+   * on the same run id), instead of from 0.
+   */
+  readonly continueRun?: boolean;
 }
 
 /**
@@ -47,6 +55,16 @@ export class EngineRecordWriter implements EngineRecordSink {
     this.signalRepo = new SignalRepository(db);
     this.snapshotRepo = new MetricSnapshotRepository(db);
     this.maxBuffered = Math.max(1, options.maxBuffered ?? 1_000);
+    if (options.continueRun === true) {
+      const next = (table: 'orders' | 'signals'): number =>
+        (
+          db
+            .prepare(`SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM ${table} WHERE run_id = ?`)
+            .get(runId) as { n: number }
+        ).n;
+      this.ordersWritten = next('orders');
+      this.signalsWritten = next('signals');
+    }
   }
 
   /** Records waiting for the next flush. */

@@ -139,4 +139,90 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'variant_manager',
+    // Deployed strategies (main plus variants) and what makes them survive a hard kill: each
+    // variant's checkpoint is written in the same transaction as its orders, trades and signals
+    // up to that bar, and the strategy's `last_time` names that bar. Live records use
+    // run_id = strategy_id in orders / trades / signals / metric_snapshots; the role comes from
+    // live_variants. The trial ledger is keyed by the strategy definition (its template), so
+    // backtests and live variants of it count towards the same N.
+    sql: `
+      CREATE TABLE live_strategies (
+        strategy_id        TEXT    PRIMARY KEY,
+        name               TEXT    NOT NULL,
+        template_id        TEXT,
+        ledger_key         TEXT    NOT NULL,
+        config             TEXT    NOT NULL,
+        version            INTEGER NOT NULL,
+        main_parameters    TEXT    NOT NULL,
+        exchange           TEXT    NOT NULL,
+        symbol             TEXT    NOT NULL,
+        timeframe          TEXT    NOT NULL,
+        strategy_timeframe TEXT    NOT NULL,
+        settings           TEXT    NOT NULL,
+        auto_promote       INTEGER NOT NULL DEFAULT 0,
+        active             INTEGER NOT NULL DEFAULT 1,
+        origin_time        INTEGER,
+        last_time          INTEGER,
+        state              TEXT,
+        created_at         INTEGER NOT NULL
+      );
+
+      CREATE TABLE live_variants (
+        variant_id    TEXT    PRIMARY KEY,
+        strategy_id   TEXT    NOT NULL REFERENCES live_strategies (strategy_id),
+        role          TEXT    NOT NULL,
+        ordinal       INTEGER NOT NULL,
+        parameters    TEXT    NOT NULL,
+        mode          TEXT    NOT NULL,
+        status        TEXT    NOT NULL,
+        status_reason TEXT,
+        started_at    INTEGER NOT NULL,
+        checkpoint    TEXT,
+        updated_at    INTEGER NOT NULL
+      );
+      CREATE INDEX live_variants_by_strategy ON live_variants (strategy_id, ordinal);
+
+      CREATE TABLE trial_ledger (
+        ledger_key        TEXT    NOT NULL,
+        parameter_key     TEXT    NOT NULL,
+        parameters        TEXT    NOT NULL,
+        source            TEXT    NOT NULL,
+        first_seen        INTEGER NOT NULL,
+        per_period_sharpe REAL,
+        PRIMARY KEY (ledger_key, parameter_key)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE promotion_audit (
+        audit_id          INTEGER PRIMARY KEY,
+        strategy_id       TEXT    NOT NULL,
+        variant_id        TEXT    NOT NULL,
+        time              INTEGER NOT NULL,
+        by                TEXT    NOT NULL,
+        was_candidate     INTEGER NOT NULL,
+        before_parameters TEXT    NOT NULL,
+        after_parameters  TEXT    NOT NULL,
+        decision          TEXT    NOT NULL,
+        version_before    INTEGER NOT NULL,
+        version_after     INTEGER NOT NULL
+      );
+
+      CREATE TABLE alerts (
+        alert_id    INTEGER PRIMARY KEY,
+        time        INTEGER NOT NULL,
+        kind        TEXT    NOT NULL,
+        severity    TEXT    NOT NULL,
+        message     TEXT    NOT NULL,
+        strategy_id TEXT,
+        variant_id  TEXT
+      );
+
+      CREATE TABLE app_settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -18,7 +18,8 @@ export interface StoredTrade extends TradeRecord {
   readonly runId: string;
 }
 
-interface TradeRow {
+/** A row of the trades table as SQLite returns it. */
+export interface TradeTableRow {
   run_id: string;
   variant_id: string;
   trade_id: number;
@@ -38,7 +39,7 @@ interface TradeRow {
   roi_pct: number;
 }
 
-const toTrade = (r: TradeRow): StoredTrade =>
+export const toTrade = (r: TradeTableRow): StoredTrade =>
   ({
     runId: r.run_id,
     variantId: r.variant_id,
@@ -99,6 +100,46 @@ const TRADE_FILTER_CONDITIONS: ReadonlyArray<readonly [keyof Omit<TradeFilter, '
   ];
 
 /**
+ * Trades as CSV with a header row ({@link TRADE_CSV_COLUMNS}, then `extra` columns); numbers keep
+ * every digit. Backtest and live exports both write through it.
+ */
+export function tradesToCsv<T extends StoredTrade>(
+  trades: readonly T[],
+  extra: ReadonlyArray<{ readonly column: string; readonly value: (t: T) => string | number }> = [],
+): string {
+  const lines: string[] = [[...TRADE_CSV_COLUMNS, ...extra.map((e) => e.column)].join(',')];
+  for (const t of trades) {
+    lines.push(
+      [
+        t.runId,
+        t.variantId,
+        t.tradeId,
+        t.side,
+        t.quantity,
+        t.leverage,
+        t.entryTime,
+        new Date(t.entryTime).toISOString(),
+        t.entryPrice,
+        t.entryReason,
+        t.exitTime,
+        new Date(t.exitTime).toISOString(),
+        t.exitPrice,
+        t.exitReason,
+        t.grossPnl,
+        t.fee,
+        t.netPnl,
+        t.margin,
+        t.roiPct,
+        ...extra.map((e) => e.value(t)),
+      ]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
  * Closed trades (gross, fee and net P&L, entry and exit reason) of backtest runs and live
  * variants. Writes go in batches, one transaction per batch; exports are exactly the rows of a
  * filter, as CSV or JSON text.
@@ -156,40 +197,12 @@ export class TradeRepository {
       `SELECT * FROM trades ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
       `ORDER BY run_id, variant_id, trade_id${filter.limit !== undefined ? ' LIMIT ?' : ''}`;
     if (filter.limit !== undefined) args.push(filter.limit);
-    return (this.db.prepare(sql).all(...args) as TradeRow[]).map(toTrade);
+    return (this.db.prepare(sql).all(...args) as TradeTableRow[]).map(toTrade);
   }
 
   /** The trades of `filter` as CSV with a header row; numbers keep every digit. */
   public exportCsv(filter: TradeFilter = {}): string {
-    const lines: string[] = [TRADE_CSV_COLUMNS.join(',')];
-    for (const t of this.list(filter)) {
-      lines.push(
-        [
-          t.runId,
-          t.variantId,
-          t.tradeId,
-          t.side,
-          t.quantity,
-          t.leverage,
-          t.entryTime,
-          new Date(t.entryTime).toISOString(),
-          t.entryPrice,
-          t.entryReason,
-          t.exitTime,
-          new Date(t.exitTime).toISOString(),
-          t.exitPrice,
-          t.exitReason,
-          t.grossPnl,
-          t.fee,
-          t.netPnl,
-          t.margin,
-          t.roiPct,
-        ]
-          .map(csvField)
-          .join(','),
-      );
-    }
-    return lines.join('\n') + '\n';
+    return tradesToCsv(this.list(filter));
   }
 
   /** The trades of `filter` as a JSON array of objects. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiMethods, type ApiHandlers } from '../../../src/shared/api';
 import { ApiDispatcher, UserFacingError } from '../../../src/core/api/api-dispatcher';
-import { pendingHandlers } from '../../../src/core/api/pending-handlers';
+import { refusingHandlers } from '../../../src/core/api/pending-handlers';
 import { formatIssuePath } from '../../../src/shared/api-errors';
 
 const feedStatus = {
@@ -23,7 +23,7 @@ function makeDispatcher(overrides: Partial<ApiHandlers> = {}): {
   const seen: unknown[] = [];
   const logs: string[] = [];
   const handlers: ApiHandlers = {
-    ...pendingHandlers(),
+    ...refusingHandlers(),
     getAppInfo: () => ({ name: 'Parallax', version: '1', node: '24' }),
     getFeedStatus: () => feedStatus,
     selectFeed: (p) => (seen.push(p), feedStatus),

@@ -1,0 +1,88 @@
+import { trialStats, type TrialLedgerStats } from '../metrics/trial-ledger-stats';
+import type { StoredParameters } from '../store/live-strategy-repository';
+import {
+  parameterKey,
+  TrialLedgerRepository,
+  type StoredTrial,
+} from '../store/trial-ledger-repository';
+import type { Db } from '../store/database';
+
+/**
+ * The trial ledger with its N and V at hand: the repository plus, per ledger, each trial's latest
+ * per-period Sharpe in memory, so the DSR of a thousand variants can be deflated several times a
+ * second without reading the table.
+ */
+export class TrialLedger {
+  private readonly repo: TrialLedgerRepository;
+  private readonly sharpes = new Map<string, Map<string, number | null>>();
+
+  public constructor(db: Db) {
+    this.repo = new TrialLedgerRepository(db);
+  }
+
+  /** Records a parameter set (once per ledger). @returns whether it was new. */
+  public add(
+    ledgerKey: string,
+    parameters: StoredParameters,
+    source: 'live' | 'backtest',
+    time: number,
+    perPeriodSharpe: number | null = null,
+  ): boolean {
+    const added = this.repo.add(ledgerKey, parameters, source, time, perPeriodSharpe);
+    const cache = this.cache(ledgerKey);
+    const key = parameterKey(parameters);
+    if (added || perPeriodSharpe !== null)
+      cache.set(key, perPeriodSharpe ?? cache.get(key) ?? null);
+    return added;
+  }
+
+  /** A live trial's latest per-period Sharpe (kept in memory; {@link persist} stores it). */
+  public updateSharpe(
+    ledgerKey: string,
+    parameters: StoredParameters,
+    sharpe: number | null,
+  ): void {
+    const cache = this.cache(ledgerKey);
+    const key = parameterKey(parameters);
+    if (!cache.has(key)) return;
+    if (sharpe !== null && !Number.isFinite(sharpe)) return;
+    if (cache.get(key) === sharpe) return;
+    cache.set(key, sharpe);
+    this.dirty.add(`${ledgerKey}\u0000${key}`);
+  }
+
+  /** Writes the Sharpes changed since the last call (inside the caller's transaction). */
+  public persist(): void {
+    for (const entry of this.dirty) {
+      const [ledgerKey, key] = entry.split('\u0000') as [string, string];
+      this.repo.setSharpe(ledgerKey, key, this.sharpes.get(ledgerKey)?.get(key) ?? null);
+    }
+    this.dirty.clear();
+  }
+
+  /** N (every trial) and V (variance of the known per-period Sharpes) of a ledger. */
+  public stats(ledgerKey: string): TrialLedgerStats {
+    const cache = this.cache(ledgerKey);
+    return trialStats([...cache.values()], cache.size);
+  }
+
+  public count(ledgerKey: string): number {
+    return this.cache(ledgerKey).size;
+  }
+
+  public list(ledgerKey: string): StoredTrial[] {
+    this.persist();
+    return this.repo.list(ledgerKey);
+  }
+
+  private readonly dirty = new Set<string>();
+
+  private cache(ledgerKey: string): Map<string, number | null> {
+    let cache = this.sharpes.get(ledgerKey);
+    if (cache === undefined) {
+      cache = new Map(this.repo.list(ledgerKey).map((t) => [t.parameterKey, t.perPeriodSharpe]));
+      this.sharpes.set(ledgerKey, cache);
+    }
+    return cache;
+  }
+}
