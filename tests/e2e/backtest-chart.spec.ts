@@ -5,7 +5,7 @@ import { useHeadlessHost } from '../support/headless-process';
 import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
 
 const SHOTS = join(PROJECT_ROOT, 'test-results/screenshots');
-/** The marker colours of src/renderer/src/backtest/trade-markers.ts (buy blue, sell amber). */
+/** The trade marker colours of src/renderer/src/chart/chart-theme.ts (buy blue, sell amber). */
 const BUY = [0x4f, 0x8c, 0xff] as const;
 const SELL = [0xff, 0xb3, 0x00] as const;
 
@@ -18,7 +18,7 @@ async function markerPixels(page: Page): Promise<{ buy: number; sell: number }> 
       let b = 0;
       let s = 0;
       for (const canvas of document.querySelectorAll<HTMLCanvasElement>(
-        '[data-testid=candle-chart] canvas',
+        '[data-testid=strategy-chart] canvas',
       )) {
         if (canvas.width === 0 || canvas.height === 0) continue;
         const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -38,7 +38,7 @@ test.describe('a backtest from the UI on real BTC/USDT history', () => {
   const currentHost = useHeadlessHost(test, 'parallax-e2e-backtest-');
   test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
-  test('the EMA crossover template over the Binance.US month puts its trades on the chart and its metrics in the table', async ({
+  test('the EMA crossover template over the Binance.US month puts its trades on the strategy chart and its metrics in the table', async ({
     page,
   }) => {
     const pageErrors: string[] = [];
@@ -54,6 +54,7 @@ test.describe('a backtest from the UI on real BTC/USDT history', () => {
       timeout: 30_000,
     });
 
+    await page.getByTestId('nav-backtest').click();
     const panel = page.getByTestId('backtest-panel');
     await expect(panel.getByTestId('backtest-series')).toHaveValue('binanceus|BTC/USDT|1m');
     await expect(panel.getByTestId('backtest-from')).toHaveValue('2023-03-01');
@@ -71,8 +72,9 @@ test.describe('a backtest from the UI on real BTC/USDT history', () => {
     expect(trades).toBeGreaterThan(0);
     await expect(panel.getByTestId('backtest-trades').locator('tbody tr')).toHaveCount(trades);
 
-    // The chart switches to the tested bars, then draws the entry and exit markers.
-    await expect(page.getByTestId('feed-kind')).toHaveText('REPLAY', { timeout: 30_000 });
+    // The chart beside shows the run in its strategy mode: its bars, and its entry and exit markers.
+    await expect(page.getByTestId('chart-workspace')).toHaveAttribute('data-mode', 'strategy');
+    await expect(page.getByTestId('strategy-chart-counts')).toContainText(`${trades} trades`);
     await expect
       .poll(
         async () => {

@@ -325,7 +325,14 @@ function assemble(
   const start = Math.max(0, n - limit);
   const since = n > 0 ? (replay.candles[start] as Candle).time : Number.MAX_SAFE_INTEGER;
   const times = replay.candles;
-  const indicators: IndicatorOverlay[] = replay.indicators.map(({ requirement, outputs }) => {
+  // In the order the strategy declares its indicators (the engine's slots follow the rules).
+  const declared = strategy.config.indicators.map((i) => i.id);
+  const order = (ids: readonly string[]): number =>
+    Math.min(...ids.map((id) => declared.indexOf(id)).filter((i) => i >= 0), declared.length);
+  const replayed = [...replay.indicators].sort(
+    (a, b) => order(a.requirement.ids) - order(b.requirement.ids),
+  );
+  const indicators: IndicatorOverlay[] = replayed.map(({ requirement, outputs }) => {
     const id = requirement.ids[0] ?? requirement.key;
     return {
       id,

@@ -1,9 +1,9 @@
 import type { Api } from '../../../shared/api';
+import type { StrategyTemplateSummary } from '../../../shared/backtest';
 import type { SeriesKey } from '../../../shared/market';
-import { currentApi, describeError, selectFeed } from '../store/actions';
-import { useAppStore } from '../store/app-store';
-import { useBacktestStore } from './backtest-store';
-import { markerStream, tradeMarkers } from './trade-markers';
+import { currentApi, describeError } from '../store/actions';
+import { selectChartSource, setChartMode, useChartSelection } from '../store/chart-selection-store';
+import { useBacktestStore, type ParameterValue } from './backtest-store';
 
 const DAY_MS = 86_400_000;
 let listening = false;
@@ -13,6 +13,13 @@ export function parseSeriesKey(key: string): SeriesKey | null {
   const [exchange, symbol, timeframe] = key.split('|');
   if (!exchange || !symbol || !timeframe) return null;
   return { exchange, symbol, timeframe } as SeriesKey;
+}
+
+/** A template's default parameter values. */
+export function defaultParameters(
+  template: StrategyTemplateSummary | undefined,
+): Record<string, ParameterValue> {
+  return Object.fromEntries((template?.parameters ?? []).map((p) => [p.name, p.default]));
 }
 
 /** Loads the templates and listens to backtest progress; safe to call more than once. */
@@ -32,13 +39,30 @@ export async function startBacktests(): Promise<void> {
     });
   }
   try {
-    useBacktestStore.setState({ templates: await api.listStrategyTemplates({}) });
+    const templates = await api.listStrategyTemplates({});
+    const { templateId, parameters } = useBacktestStore.getState();
+    useBacktestStore.setState({
+      templates,
+      ...(Object.keys(parameters).length === 0
+        ? { parameters: defaultParameters(templates.find((t) => t.id === templateId)) }
+        : {}),
+    });
   } catch (error) {
     useBacktestStore.setState({ error: describeError(error) });
   }
 }
 
-/** Starts a backtest of the chosen template on the chosen series and range. */
+/** Chooses a template; its parameters start at their defaults. */
+export function chooseTemplate(templateId: string): void {
+  const template = useBacktestStore.getState().templates.find((t) => t.id === templateId);
+  useBacktestStore.setState({ templateId, parameters: defaultParameters(template) });
+}
+
+export function setParameter(name: string, value: ParameterValue): void {
+  useBacktestStore.setState((s) => ({ parameters: { ...s.parameters, [name]: value } }));
+}
+
+/** Starts a backtest of the chosen template with the chosen parameters, series and range. */
 export async function runBacktest(): Promise<void> {
   const state = useBacktestStore.getState();
   const series = parseSeriesKey(state.seriesKey);
@@ -48,11 +72,17 @@ export async function runBacktest(): Promise<void> {
   }
   const from = state.fromDay ? Date.parse(`${state.fromDay}T00:00:00Z`) : undefined;
   const to = state.toDay ? Date.parse(`${state.toDay}T00:00:00Z`) + DAY_MS - 1 : undefined;
-  useBacktestStore.setState({ error: null, result: null, progress: null, runId: null });
-  markerStream.set([]);
+  useBacktestStore.setState({
+    error: null,
+    result: null,
+    progress: null,
+    runId: null,
+    deploy: { kind: 'idle' },
+  });
   try {
     const { runId } = await currentApi().runBacktest({
       templateId: state.templateId,
+      parameters: state.parameters,
       series,
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
@@ -77,55 +107,58 @@ export async function cancelBacktest(): Promise<void> {
   }
 }
 
+/**
+ * Deploys the tested template and parameters on the current feed: as main alone
+ * (`variants` 0), or as main plus that many variants drawn from its parameter space.
+ */
+export async function deployTested(variants: number): Promise<void> {
+  const { result } = useBacktestStore.getState();
+  if (result === null || result.templateId === null) return;
+  useBacktestStore.setState({ deploy: { kind: 'deploying' } });
+  try {
+    const deployed = await currentApi().deployStrategy({
+      templateId: result.templateId,
+      parameters: result.parameters,
+      variants,
+    });
+    const s = deployed.strategy;
+    useBacktestStore.setState({
+      deploy: {
+        kind: 'done',
+        message: `Deployed ${s.name} as ${s.strategyId} on ${s.series.exchange} ${s.series.symbol}: main${
+          s.variantCount > 0 ? ` + ${s.variantCount} variants` : ' alone'
+        }, paper trading. It warms up from stored history, then trades.`,
+      },
+    });
+  } catch (error) {
+    useBacktestStore.setState({ deploy: { kind: 'error', message: describeError(error) } });
+  }
+}
+
 async function loadResult(runId: string): Promise<void> {
   try {
     const result = await currentApi().getBacktestResult({ runId });
     if (useBacktestStore.getState().runId !== runId) return;
-    useBacktestStore.setState({ result, error: result.error });
+    useBacktestStore.setState((s) => ({
+      result,
+      error: result.error,
+      runs:
+        result.status === 'failed' || s.runs.some((r) => r.runId === runId)
+          ? s.runs
+          : [
+              ...s.runs,
+              {
+                runId,
+                label: `${runId} · ${result.strategyName} · ${result.series.symbol}`,
+              },
+            ],
+    }));
     if (result.status === 'failed') return;
-    await showOnChart(result.series, result.from, result.to);
-    markerStream.set(tradeMarkers(result.trades));
+    // The run's trades go on the chart: its strategy mode.
+    selectChartSource({ kind: 'backtest', runId });
+    const { mode } = useChartSelection.getState();
+    if (mode === 'price' || mode === 'comparison') setChartMode('strategy');
   } catch (error) {
     useBacktestStore.setState({ error: describeError(error) });
   }
-}
-
-/**
- * Puts the tested bars on the chart: a replay of the same range as fast as possible, so the
- * chart shows exactly the bars the strategy traded; resolves once the replay has ended.
- */
-async function showOnChart(
-  series: SeriesKey,
-  from: number | null,
-  to: number | null,
-): Promise<void> {
-  await selectFeed({
-    kind: 'replay',
-    series,
-    speed: 'max',
-    ...(from !== null ? { from } : {}),
-    ...(to !== null ? { to } : {}),
-  });
-  await new Promise<void>((resolve) => {
-    // A replay that never ends (an error) must not keep the markers off the chart.
-    const timer = setTimeout(() => {
-      stop();
-      resolve();
-    }, 30_000);
-    const done = (): boolean => {
-      const feed = useAppStore.getState().feed;
-      return feed?.kind === 'replay' && feed.state === 'ended';
-    };
-    const stop = useAppStore.subscribe(() => {
-      if (!done()) return;
-      stop();
-      clearTimeout(timer);
-      resolve();
-    });
-    if (done()) {
-      stop();
-      clearTimeout(timer);
-      resolve();
-    }
-  });
 }

@@ -2,9 +2,17 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SeriesKey } from '../../../shared/market';
 import { useAppStore } from '../store/app-store';
-import { cancelBacktest, runBacktest, startBacktests } from './backtest-actions';
+import {
+  cancelBacktest,
+  chooseTemplate,
+  deployTested,
+  runBacktest,
+  startBacktests,
+} from './backtest-actions';
 import { useBacktestStore } from './backtest-store';
+import { EquityCurve } from './equity-curve';
 import { MetricsTable } from './metrics-table';
+import { ParameterFields } from './parameter-fields';
 import { TradesTable } from './trades-table';
 import './backtest-panel.css';
 
@@ -12,9 +20,11 @@ const keyOf = (s: SeriesKey): string => `${s.exchange}|${s.symbol}|${s.timeframe
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /**
- * Backtest a strategy template on stored history: pick the template, the series and a date
- * range, run it with a progress bar; its trades go on the chart as markers, its metrics and
- * trades into the tables below. Funding payments are not modelled (DESIGN.md).
+ * Backtest a strategy template on stored history: pick the template, its parameters, the series
+ * and a date range, run it with a progress bar; the chart beside shows the run in its strategy
+ * mode (trades, signals, indicators), the panel its metrics, equity curve and trades. The tested
+ * parameters can then be deployed as main, alone or with variants. Funding payments are not
+ * modelled (DESIGN.md).
  */
 export function BacktestPanel(): React.JSX.Element {
   const connection = useAppStore((s) => s.connection);
@@ -28,6 +38,9 @@ export function BacktestPanel(): React.JSX.Element {
   const runId = useBacktestStore((s) => s.runId);
   const result = useBacktestStore((s) => s.result);
   const error = useBacktestStore((s) => s.error);
+  const parameters = useBacktestStore(useShallow((s) => s.parameters));
+  const deployVariants = useBacktestStore((s) => s.deployVariants);
+  const deploy = useBacktestStore((s) => s.deploy);
 
   useEffect(() => {
     if (connection === 'open') void startBacktests();
@@ -58,7 +71,7 @@ export function BacktestPanel(): React.JSX.Element {
           <select
             data-testid="backtest-template"
             value={templateId}
-            onChange={(e) => useBacktestStore.setState({ templateId: e.target.value })}
+            onChange={(e) => chooseTemplate(e.target.value)}
           >
             {templates.map((t) => (
               <option key={t.id} value={t.id}>
@@ -122,6 +135,9 @@ export function BacktestPanel(): React.JSX.Element {
         )}
       </div>
       {template?.description && <p className="bt-muted">{template.description}</p>}
+      {template && (
+        <ParameterFields parameters={template.parameters} values={parameters} disabled={running} />
+      )}
       {(running || progress) && (
         <div className="bt-progress">
           <progress data-testid="backtest-progress" max={1} value={fraction} />
@@ -143,6 +159,56 @@ export function BacktestPanel(): React.JSX.Element {
             slippage included; funding not modelled.
           </p>
           <MetricsTable metrics={result.metrics} />
+          {result.equity.length > 0 && <EquityCurve points={result.equity} />}
+          {result.templateId !== null && (
+            <div className="bt-deploy" data-testid="backtest-deploy">
+              <button
+                type="button"
+                data-testid="deploy-main"
+                disabled={deploy.kind === 'deploying'}
+                onClick={() => void deployTested(0)}
+                title="Deploy these parameters as main on the current feed, paper trading"
+              >
+                Deploy as main
+              </button>
+              <button
+                type="button"
+                data-testid="deploy-variants"
+                disabled={deploy.kind === 'deploying'}
+                onClick={() => void deployTested(deployVariants)}
+                title="Deploy these parameters as main plus variants drawn from the template's parameter space"
+              >
+                Deploy as main + variants
+              </button>
+              <label>
+                variants
+                <input
+                  type="number"
+                  min={1}
+                  max={1000}
+                  data-testid="deploy-count"
+                  value={deployVariants}
+                  onChange={(e) => {
+                    const n = Math.round(e.target.valueAsNumber);
+                    if (Number.isFinite(n))
+                      useBacktestStore.setState({
+                        deployVariants: Math.min(1000, Math.max(1, n)),
+                      });
+                  }}
+                />
+              </label>
+              {deploy.kind === 'done' && (
+                <span className="bt-ok" role="status" data-testid="deploy-result">
+                  {deploy.message}
+                </span>
+              )}
+              {deploy.kind === 'error' && (
+                <span className="error" role="alert" data-testid="deploy-error">
+                  {deploy.message}
+                </span>
+              )}
+            </div>
+          )}
           <TradesTable trades={result.trades} />
         </>
       )}

@@ -5,10 +5,22 @@ import type {
   StrategyTemplateSummary,
 } from '../../../shared/backtest';
 
-/** The backtest panel's state; actions in ./backtest-actions set it. */
+/** A parameter value as the form holds it. */
+export type ParameterValue = number | string;
+
+/** Where deploying the tested parameters stands. */
+export type DeployState =
+  | { kind: 'idle' }
+  | { kind: 'deploying' }
+  | { kind: 'done'; message: string }
+  | { kind: 'error'; message: string };
+
+/** The backtest page's state; actions in ./backtest-actions set it. */
 export interface BacktestState {
   templates: StrategyTemplateSummary[];
   templateId: string;
+  /** Values of the chosen template's parameters (defaults until edited). */
+  parameters: Record<string, ParameterValue>;
   /** `exchange|symbol|timeframe` of the chosen stored series. */
   seriesKey: string;
   /** Range as `YYYY-MM-DD` (UTC days, inclusive); empty means the series' first or last bar. */
@@ -18,12 +30,18 @@ export interface BacktestState {
   progress: BacktestProgress | null;
   result: BacktestResult | null;
   error: string | null;
+  /** Finished runs of this session, newest last: the chart's selector offers them. */
+  runs: Array<{ runId: string; label: string }>;
+  /** Variants to deploy beside main with the tested parameters. */
+  deployVariants: number;
+  deploy: DeployState;
 }
 
-// Its own small store: the panel is self-contained, and the app store's slices belong to the shell.
+// Its own small store: the page is self-contained, and the app store's slices belong to the shell.
 export const useBacktestStore = create<BacktestState>()(() => ({
   templates: [],
   templateId: 'ema-crossover-trend',
+  parameters: {},
   seriesKey: '',
   fromDay: '',
   toDay: '',
@@ -31,4 +49,7 @@ export const useBacktestStore = create<BacktestState>()(() => ({
   progress: null,
   result: null,
   error: null,
+  runs: [],
+  deployVariants: 5,
+  deploy: { kind: 'idle' },
 }));

@@ -1,58 +1,36 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   CandlestickSeries,
-  ColorType,
-  createChart,
-  createSeriesMarkers,
   HistogramSeries,
-  type CandlestickData,
-  type HistogramData,
   type IChartApi,
   type ISeriesApi,
-  type UTCTimestamp,
 } from 'lightweight-charts';
-import type { Candle } from '../../../shared/market';
-import { markerStream } from '../backtest/trade-markers';
+import type { Candle, SeriesKey } from '../../../shared/market';
+import { toCandle as toBar, toVolume } from '../chart/chart-data';
+import { CANDLE_DOWN as DOWN, CANDLE_UP as UP, createDarkChart } from '../chart/chart-theme';
 import { barStream, type BarChange } from '../market/bar-stream';
+import { currentApi, describeError } from '../store/actions';
 
-const UP = '#26a69a';
-const DOWN = '#ef5350';
+/** Stored bars loaded when a stored series is shown: the newest, up to the API's maximum. */
+export const HISTORY_BARS = 1_000_000;
 
-const toBar = (c: Candle): CandlestickData<UTCTimestamp> => ({
-  time: (c.time / 1000) as UTCTimestamp,
-  open: c.open,
-  high: c.high,
-  low: c.low,
-  close: c.close,
-});
-const toVolume = (c: Candle): HistogramData<UTCTimestamp> => ({
-  time: (c.time / 1000) as UTCTimestamp,
-  value: c.volume,
-  color: c.close >= c.open ? 'rgba(38,166,154,0.45)' : 'rgba(239,83,80,0.45)',
-});
+const nextFrame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
 
 /**
- * Live candles and volume. Updates bypass React: changes from the bar stream are gathered and
- * applied once per animation frame, however fast the feed runs.
+ * The raw price mode: candles and volume of the feed, or of a stored series (`history`). Feed
+ * updates bypass React: changes from the bar stream are gathered and applied once per animation
+ * frame, however fast the feed runs. A stored series is set once (`setData`), however long; the
+ * chart element then carries how long that took (`data-fetch-ms`, `data-draw-ms`).
  */
-export function CandleChart(): React.JSX.Element {
+export function CandleChart({ history = null }: { history?: SeriesKey | null }): React.JSX.Element {
   const containerRef = useRef<HTMLDivElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  const historyKey = history && `${history.exchange}|${history.symbol}|${history.timeframe}`;
 
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    const chart: IChartApi = createChart(container, {
-      autoSize: true,
-      layout: {
-        background: { type: ColorType.Solid, color: '#0f1216' },
-        textColor: '#c7ccd4',
-        attributionLogo: false,
-      },
-      grid: { vertLines: { color: '#1b2027' }, horzLines: { color: '#1b2027' } },
-      rightPriceScale: { borderColor: '#2a313b' },
-      timeScale: { borderColor: '#2a313b', timeVisible: true, secondsVisible: false },
-      crosshair: { mode: 0 },
-    });
+    const chart: IChartApi = createDarkChart(container);
     const candles: ISeriesApi<'Candlestick'> = chart.addSeries(CandlestickSeries, {
       upColor: UP,
       downColor: DOWN,
@@ -66,12 +44,38 @@ export function CandleChart(): React.JSX.Element {
     });
     chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.25 } });
-    // A backtest's entries and exits, pushed like the bars (never through a render).
-    const markers = createSeriesMarkers(candles, [...markerStream.current]);
-    const unsubscribeMarkers = markerStream.subscribe((list) => {
-      markers.setMarkers([...list]);
-      if (list.length > 0) chart.timeScale().fitContent();
-    });
+    setError(null);
+
+    if (history !== null) {
+      let disposed = false;
+      const started = performance.now();
+      currentApi()
+        .getCandles({ series: history, limit: HISTORY_BARS })
+        .then(async ({ candles: bars }) => {
+          if (disposed) return;
+          const fetched = performance.now();
+          candles.setData(bars.map(toBar));
+          volume.setData(bars.map(toVolume));
+          chart.timeScale().setVisibleLogicalRange({
+            from: Math.max(0, bars.length - 500),
+            to: bars.length + 5,
+          });
+          // The chart paints on its own frame: the second frame after setData has it on screen.
+          await nextFrame();
+          await nextFrame();
+          if (disposed) return;
+          container.dataset['bars'] = String(bars.length);
+          container.dataset['fetchMs'] = (fetched - started).toFixed(1);
+          container.dataset['drawMs'] = (performance.now() - fetched).toFixed(1);
+        })
+        .catch((e: unknown) => {
+          if (!disposed) setError(describeError(e));
+        });
+      return () => {
+        disposed = true;
+        chart.remove();
+      };
+    }
 
     let needsReset = true;
     let queued: Candle[] = [];
@@ -121,11 +125,20 @@ export function CandleChart(): React.JSX.Element {
 
     return () => {
       unsubscribe();
-      unsubscribeMarkers();
       if (frame !== 0) cancelAnimationFrame(frame);
       chart.remove();
     };
-  }, []);
+    // `historyKey` names `history`: a new object for the same series must not reload.
+  }, [historyKey]);
 
-  return <div className="chart" ref={containerRef} data-testid="candle-chart" />;
+  return (
+    <>
+      <div className="chart" ref={containerRef} data-testid="candle-chart" />
+      {error !== null && (
+        <div className="chart-message error" role="alert" data-testid="chart-error">
+          {error}
+        </div>
+      )}
+    </>
+  );
 }

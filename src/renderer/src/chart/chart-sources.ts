@@ -1,0 +1,80 @@
+import { create } from 'zustand';
+import type { ChartSource } from '../../../shared/chart';
+import type { VariantRow } from '../../../shared/variants';
+import { currentApi, describeError } from '../store/actions';
+
+/** Something the chart can show, as the selector lists it. */
+export interface SourceOption {
+  readonly source: ChartSource;
+  readonly key: string;
+  readonly label: string;
+  /** The optgroup: a strategy's name, or "Backtest runs". */
+  readonly group: string;
+}
+
+export const RUNS_GROUP = 'Backtest runs';
+
+/** `variant:<id>` or `backtest:<id>`; '' is raw price. */
+export function sourceKey(source: ChartSource | null): string {
+  if (source === null) return '';
+  return source.kind === 'variant' ? `variant:${source.variantId}` : `backtest:${source.runId}`;
+}
+
+export function parseSourceKey(key: string): ChartSource | null {
+  const i = key.indexOf(':');
+  if (i < 0) return null;
+  const id = key.slice(i + 1);
+  if (id === '') return null;
+  const kind = key.slice(0, i);
+  if (kind === 'variant') return { kind: 'variant', variantId: id };
+  if (kind === 'backtest') return { kind: 'backtest', runId: id };
+  return null;
+}
+
+export function runOption(runId: string, label: string): SourceOption {
+  const source: ChartSource = { kind: 'backtest', runId };
+  return { source, key: sourceKey(source), label, group: RUNS_GROUP };
+}
+
+interface ChartSourcesState {
+  /** Main and the variants of every deployed strategy, main first within each. */
+  variants: SourceOption[];
+  /** Why the list is empty when it could not be read (e.g. no variant manager in this build). */
+  variantsError: string | null;
+}
+
+export const useChartSources = create<ChartSourcesState>()(() => ({
+  variants: [],
+  variantsError: null,
+}));
+
+function variantOption(row: VariantRow): SourceOption {
+  const source: ChartSource = { kind: 'variant', variantId: row.variantId };
+  const params = Object.entries(row.parameters)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return {
+    source,
+    key: sourceKey(source),
+    label: row.role === 'main' ? `main · ${row.variantId}` : `${row.variantId} · ${params}`,
+    group: `${row.strategyName} (${row.strategyId})`,
+  };
+}
+
+/** Reads the live variants again (after a deploy, a stop, a reconnect). */
+export async function refreshChartSources(): Promise<void> {
+  try {
+    const rows = await currentApi().listVariants({});
+    const sorted = [...rows].sort(
+      (a, b) =>
+        a.strategyId.localeCompare(b.strategyId) ||
+        (a.role === b.role ? a.variantId.localeCompare(b.variantId) : a.role === 'main' ? -1 : 1),
+    );
+    useChartSources.setState({ variants: sorted.map(variantOption), variantsError: null });
+  } catch (error) {
+    useChartSources.setState({ variants: [], variantsError: describeError(error) });
+  }
+}
+
+/** The raw price mode shows the feed ('') or a stored series (`exchange|symbol|timeframe`). */
+export const usePriceHistory = create<{ seriesKey: string }>()(() => ({ seriesKey: '' }));

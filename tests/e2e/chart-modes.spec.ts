@@ -1,0 +1,344 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import WebSocket from 'ws';
+import type { Api } from '../../src/shared/api';
+import { createApiClient } from '../../src/shared/api-client';
+import { toDisposable } from '../../src/shared/disposable';
+import { ServerFrameSchema, type CallOutcome } from '../../src/shared/wire';
+import { useHeadlessHost } from '../support/headless-process';
+import { BTCUSDT_1M } from '../support/real-candles';
+import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
+
+const SHOTS = join(PROJECT_ROOT, 'test-results/screenshots');
+/** Colours of src/renderer/src/chart/chart-theme.ts. */
+const COLORS = {
+  entryLong: '#00e676',
+  entryShort: '#ff4081',
+  exit: '#e0e0e0',
+  buy: '#4f8cff',
+  sell: '#ffb300',
+  equity: '#4c9aff',
+  drawdown: '#ff5252',
+} as const;
+
+/** The typed API over the host's WebSocket, as a second client beside the page. */
+async function connectHostApi(pageUrl: string): Promise<{ api: Api; close: () => void }> {
+  const url = new URL(pageUrl);
+  const ws = new WebSocket(
+    `ws://${url.host}/api?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`,
+  );
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const pending = new Map<number, (outcome: CallOutcome) => void>();
+  ws.on('message', (data) => {
+    const frame = ServerFrameSchema.parse(JSON.parse(String(data)));
+    if (frame.type === 'result' && frame.id !== null) pending.get(frame.id)?.(frame.outcome);
+  });
+  let nextId = 1;
+  const api = createApiClient({
+    call: (method, params) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        pending.set(id, resolve);
+        ws.send(JSON.stringify({ type: 'call', id, method, params }));
+      }),
+    onEvent: () => toDisposable(() => {}),
+  });
+  return { api, close: () => ws.close() };
+}
+
+interface PanePixels {
+  /** Plot areas of the chart's panes, top to bottom. */
+  panes: number;
+  /** Pixels within a small distance of each colour, per pane. */
+  counts: Record<string, number[]>;
+}
+
+/**
+ * Reads the canvases of the chart `testId` and counts, in each pane's plot area (the wide
+ * canvases, grouped by their top edge), the pixels close to each of `colors`.
+ */
+async function panePixels(
+  page: Page,
+  testId: string,
+  colors: Record<string, string>,
+): Promise<PanePixels> {
+  return page.evaluate(
+    ({ testId, colors }) => {
+      const rgb = (hex: string): number[] =>
+        [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      const wanted = Object.entries(colors).map(([name, hex]) => ({ name, c: rgb(hex) }));
+      const canvases = [
+        ...document.querySelectorAll<HTMLCanvasElement>(`[data-testid=${testId}] canvas`),
+      ].filter((c) => {
+        const r = c.getBoundingClientRect();
+        // Pane plot areas: wide and tall (the time axis below them is wide but short).
+        return r.width > 300 && r.height > 40 && c.width > 0 && c.height > 0;
+      });
+      const tops = [
+        ...new Set(canvases.map((c) => Math.round(c.getBoundingClientRect().top))),
+      ].sort((a, b) => a - b);
+      const counts: Record<string, number[]> = {};
+      for (const w of wanted) counts[w.name] = tops.map(() => 0);
+      for (const canvas of canvases) {
+        const pane = tops.indexOf(Math.round(canvas.getBoundingClientRect().top));
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3] === 0) continue;
+          for (const w of wanted) {
+            const dist =
+              Math.abs(d[i]! - w.c[0]!) +
+              Math.abs(d[i + 1]! - w.c[1]!) +
+              Math.abs(d[i + 2]! - w.c[2]!);
+            if (dist < 24) counts[w.name]![pane]!++;
+          }
+        }
+      }
+      return { panes: tops.length, counts };
+    },
+    { testId, colors },
+  );
+}
+
+/**
+ * Centres of signal circles of `color` in the price pane, as page coordinates: pixels whose 5×5
+ * neighbourhood is all that colour, at most one per 12-pixel cell.
+ */
+async function markerCentres(page: Page, color: string): Promise<Array<{ x: number; y: number }>> {
+  return page.evaluate((color) => {
+    const c = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+    const canvases = [
+      ...document.querySelectorAll<HTMLCanvasElement>('[data-testid=strategy-chart] canvas'),
+    ].filter((cv) => cv.getBoundingClientRect().width > 300 && cv.width > 0);
+    const top = Math.min(...canvases.map((cv) => cv.getBoundingClientRect().top));
+    const found: Array<{ x: number; y: number }> = [];
+    const cells = new Set<string>();
+    for (const canvas of canvases) {
+      const rect = canvas.getBoundingClientRect();
+      if (Math.round(rect.top) !== Math.round(top)) continue;
+      const { width, height } = canvas;
+      const d = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+      const is = (x: number, y: number): boolean => {
+        const i = (y * width + x) * 4;
+        return (
+          d[i + 3] !== 0 &&
+          Math.abs(d[i]! - c[0]!) + Math.abs(d[i + 1]! - c[1]!) + Math.abs(d[i + 2]! - c[2]!) < 24
+        );
+      };
+      const scale = width / rect.width;
+      for (let y = 2; y < height - 2; y++) {
+        for (let x = 2; x < width - 2; x++) {
+          if (!is(x, y)) continue;
+          let all = true;
+          for (let dy = -2; dy <= 2 && all; dy++)
+            for (let dx = -2; dx <= 2 && all; dx++) all = is(x + dx, y + dy);
+          if (!all) continue;
+          const cell = `${Math.floor(x / 12)}:${Math.floor(y / 12)}`;
+          if (cells.has(cell)) continue;
+          cells.add(cell);
+          found.push({ x: rect.left + x / scale, y: rect.top + y / scale });
+        }
+      }
+    }
+    return found;
+  }, color);
+}
+
+test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
+  const currentHost = useHeadlessHost(test, 'parallax-e2e-chart-modes-');
+  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+
+  test('strategy mode draws the indicators in their panes and the markers; hovering a signal says why it fired; performance and comparison draw the curves', async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.goto(currentHost().url);
+    await expect(page.getByTestId('status-bar')).toContainText('connected (headless)');
+    const { api, close } = await connectHostApi(currentHost().url);
+    try {
+      await page.getByTestId('import-input').setInputFiles(sharedDataPath(BTCUSDT_1M));
+      await expect(page.getByTestId('import-report')).toContainText('30,240 bars of BTC/USDT 1m', {
+        timeout: 60_000,
+      });
+      await page.getByTestId('nav-backtest').click();
+      const panel = page.getByTestId('backtest-panel');
+      const workspace = page.getByTestId('chart-workspace');
+      await expect(panel.getByTestId('backtest-series')).toHaveValue('binanceus|BTC/USDT|1m');
+
+      // Two runs: MACD + RSI (for the comparison), then the weighted score (drawn in detail).
+      const run = async (templateId: string): Promise<string> => {
+        await panel.getByTestId('backtest-template').selectOption(templateId);
+        await panel.getByTestId('backtest-run').click();
+        await expect(panel.getByTestId('backtest-status')).toContainText('completed', {
+          timeout: 60_000,
+        });
+        await expect(workspace).toHaveAttribute('data-mode', 'strategy');
+        const key = await page.getByTestId('chart-source').inputValue();
+        expect(key).toMatch(/^backtest:/);
+        return key.slice('backtest:'.length);
+      };
+      const macdRun = await run('macd-rsi-confirmation');
+      const scoreRun = await run('weighted-signal-score');
+      expect(scoreRun).not.toBe(macdRun);
+
+      // Strategy mode: what the API says the chart holds…
+      const chart = await api.getStrategyChart({
+        source: { kind: 'backtest', runId: scoreRun },
+        limit: 100_000,
+      });
+      expect(chart.candles).toHaveLength(30_240 / 15);
+      expect(chart.signals.length).toBeGreaterThan(10);
+      const strategyChart = page.getByTestId('strategy-chart');
+      await expect(strategyChart).toHaveAttribute('data-bars', String(chart.candles.length));
+      // MACD, RSI, volume z-score and ATR in panes of their own; the two EMAs over price.
+      await expect(strategyChart).toHaveAttribute('data-panes', '5');
+      const legend = page.getByTestId('legend-entry');
+      await expect(legend).toHaveCount(8);
+      const entries = await legend.evaluateAll((els) =>
+        els.map((e) => ({
+          name: e.textContent?.replace(' (pane)', '') ?? '',
+          pane: Number(e.getAttribute('data-pane')),
+          color: e.getAttribute('data-color') ?? '',
+        })),
+      );
+      expect(entries.map((e) => [e.name, e.pane])).toEqual([
+        ['macd.macd', 1],
+        ['macd.signal', 1],
+        ['macd.histogram', 1],
+        ['rsi', 2],
+        ['volz', 3],
+        ['ema_fast', 0],
+        ['ema_slow', 0],
+        ['atr', 4],
+      ]);
+
+      // …and what its pixels show: five pane plot areas, each line's colour in its own pane.
+      const colorOf = Object.fromEntries(entries.map((e) => [e.name, e.color]));
+      const drawn = await panePixels(page, 'strategy-chart', {
+        ...colorOf,
+        entryLong: COLORS.entryLong,
+        entryShort: COLORS.entryShort,
+        exit: COLORS.exit,
+        buy: COLORS.buy,
+        sell: COLORS.sell,
+      });
+      await page.screenshot({ path: join(SHOTS, 'chart-modes-strategy.png') });
+      expect(drawn.panes).toBe(5);
+      for (const e of entries) {
+        const counts = drawn.counts[e.name]!;
+        expect(counts[e.pane], `${e.name} drawn in pane ${e.pane}`).toBeGreaterThan(40);
+        const elsewhere = counts.reduce((s, n, i) => (i === e.pane ? s : s + n), 0);
+        expect(elsewhere, `${e.name} only in its pane`).toBeLessThan(counts[e.pane]! / 4);
+      }
+      for (const marker of ['entryLong', 'entryShort', 'exit', 'buy', 'sell'])
+        expect(drawn.counts[marker]![0], `${marker} markers on the price pane`).toBeGreaterThan(20);
+
+      // Zoom in on the newest bars so markers stand apart, then hover signal circles until one
+      // says why it fired; its rule and terms must be the API's signal row, digit for digit.
+      const box = (await strategyChart.boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.3);
+      for (let i = 0; i < 12; i++) await page.mouse.wheel(0, -300);
+      await page.waitForTimeout(300);
+      const tooltip = page.getByTestId('signal-tooltip');
+      const centres = [
+        ...(await markerCentres(page, COLORS.entryLong)),
+        ...(await markerCentres(page, COLORS.entryShort)),
+      ];
+      expect(centres.length).toBeGreaterThan(0);
+      const shows = (): Promise<boolean> =>
+        tooltip.waitFor({ state: 'visible', timeout: 700 }).then(
+          () => true,
+          () => false,
+        );
+      let found = false;
+      for (const c of centres.slice(0, 20)) {
+        await page.mouse.move(c.x, c.y);
+        if ((found = await shows())) break;
+      }
+      expect(found, 'a signal marker answered the hover').toBe(true);
+      const time = Number(await tooltip.getAttribute('data-time'));
+      const rule = await tooltip.getAttribute('data-rule');
+      const row = chart.signals.find((s) => s.time === time && s.rule === rule);
+      expect(row, `the API has a ${rule} signal at ${time}`).toBeDefined();
+      await expect(tooltip.getByTestId('signal-expression')).toHaveText(row!.expression);
+      const terms = await tooltip.getByTestId('signal-term').evaluateAll((els) =>
+        els.map((e) => ({
+          text: e.getAttribute('data-term') ?? '',
+          value: Number(e.getAttribute('data-value')),
+        })),
+      );
+      expect(terms).toEqual(row!.terms);
+      expect(terms.length).toBeGreaterThanOrEqual(2);
+      // Beside the terms, every indicator line's value on that bar: the API's points there.
+      const shown = await tooltip
+        .getByTestId('signal-indicator')
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-name'), Number(e.getAttribute('data-value'))]),
+        );
+      const expected = chart.indicators.flatMap((i) =>
+        i.lines.flatMap((l) => {
+          const p = l.points.find((x) => x.time === time);
+          return p === undefined ? [] : [[l.name, p.value]];
+        }),
+      );
+      expect(shown).toHaveLength(8);
+      expect(new Map(shown)).toEqual(new Map(expected));
+      await page.screenshot({ path: join(SHOTS, 'chart-modes-why-it-fired.png') });
+
+      // Performance: the equity curve over price's pane, its drawdown in the pane below.
+      await page.getByTestId('chart-mode-performance').click();
+      const performance = page.getByTestId('performance-chart');
+      await expect(performance).toHaveAttribute('data-points', String(chart.equity.length));
+      const [curve] = await api.getEquityCurves({
+        sources: [{ kind: 'backtest', runId: scoreRun }],
+        maxPoints: 20_000,
+      });
+      const roi = (curve!.points.at(-1)!.equity / curve!.points[0]!.equity - 1) * 100;
+      await expect(page.getByTestId('performance-roi')).toHaveText(`ROI ${roi.toFixed(2)}%`);
+      const perf = await panePixels(page, 'performance-chart', {
+        equity: COLORS.equity,
+        drawdown: COLORS.drawdown,
+      });
+      expect(perf.panes).toBe(2);
+      expect(perf.counts['equity']![0]).toBeGreaterThan(100);
+      expect(perf.counts['drawdown']![1]).toBeGreaterThan(100);
+      await page.screenshot({ path: join(SHOTS, 'chart-modes-performance.png') });
+
+      // Comparison: both runs (this session's backtests by default), each in its own colour.
+      await page.getByTestId('chart-mode-comparison').click();
+      const comparisonEntries = page.getByTestId('comparison-entry');
+      await expect(comparisonEntries).toHaveCount(2);
+      await expect(comparisonEntries.nth(0)).toContainText(macdRun);
+      await expect(comparisonEntries.nth(1)).toContainText(scoreRun);
+      const compareColors = await comparisonEntries.evaluateAll((els) =>
+        els.map((e) => e.getAttribute('data-color') ?? ''),
+      );
+      const compared = await panePixels(page, 'comparison-chart', {
+        first: compareColors[0]!,
+        second: compareColors[1]!,
+      });
+      expect(compared.counts['first']![0]).toBeGreaterThan(100);
+      expect(compared.counts['second']![0]).toBeGreaterThan(100);
+      await page.screenshot({ path: join(SHOTS, 'chart-modes-comparison.png') });
+
+      // Unticking one leaves the other alone on the chart.
+      await page.getByTestId(`compare-backtest:${macdRun}`).uncheck();
+      await expect(comparisonEntries).toHaveCount(1);
+      await expect(comparisonEntries.nth(0)).toContainText(scoreRun);
+
+      // Raw price again: the feed's candles, no strategy chart.
+      await page.getByTestId('chart-mode-price').click();
+      await expect(page.getByTestId('candle-chart')).toBeVisible();
+      await expect(page.getByTestId('strategy-chart')).toHaveCount(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      close();
+    }
+  });
+});
