@@ -279,12 +279,15 @@ test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
       const shown = await tooltip
         .getByTestId('signal-indicator')
         .evaluateAll((els) =>
-          els.map((e) => [e.getAttribute('data-name'), Number(e.getAttribute('data-value'))]),
+          els.map(
+            (e) =>
+              [e.getAttribute('data-name') ?? '', Number(e.getAttribute('data-value'))] as const,
+          ),
         );
       const expected = chart.indicators.flatMap((i) =>
         i.lines.flatMap((l) => {
           const p = l.points.find((x) => x.time === time);
-          return p === undefined ? [] : [[l.name, p.value]];
+          return p === undefined ? [] : [[l.name, p.value] as const];
         }),
       );
       expect(shown).toHaveLength(8);
