@@ -15,9 +15,7 @@ const dayEnd = (day: string): number | undefined =>
 /** The trades table's filter; every change reloads the table, and an export sends the same. */
 export function TradeFilters(): React.JSX.Element {
   const filter = useAppStore((s) => s.tradeFilter);
-  const strategies = useAppStore(
-    useShallow((s) => s.strategies.map((x) => `${x.strategyId}\u0000${x.name}`)),
-  );
+  const strategies = useAppStore((s) => s.strategies);
   const variants = useAppStore((s) => s.variants);
   const seenReasons = useAppStore(
     useShallow((s) => [...new Set(s.trades.map((t) => t.exitReason))]),
@@ -49,14 +47,11 @@ export function TradeFilters(): React.JSX.Element {
           data-testid="filter-strategy"
         >
           <option value="">all</option>
-          {strategies.map((s) => {
-            const [id, name] = s.split('\u0000');
-            return (
-              <option key={id} value={id}>
-                {name} ({id})
-              </option>
-            );
-          })}
+          {strategies.map((s) => (
+            <option key={s.strategyId} value={s.strategyId}>
+              {s.name} ({s.strategyId})
+            </option>
+          ))}
         </select>
       </label>
       <label>

@@ -95,7 +95,11 @@ export const LeaderboardRow = memo(function LeaderboardRow({
         title={row.statusReason ?? undefined}
       >
         {statusText(row)}
-        {row.statusReason && <span className="reason-mark"> ⓘ</span>}
+        {row.statusReason && (
+          <span className="reason-mark" aria-hidden>
+            i
+          </span>
+        )}
         {row.position && <span className={`pos-chip ${row.position}`}>{row.position}</span>}
       </td>
       <td data-col="mode">

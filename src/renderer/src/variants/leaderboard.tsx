@@ -1,5 +1,4 @@
 import { useCallback, useMemo, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { PaperBadge } from '../layout/paper-badge';
 import { useVirtualWindow } from '../layout/use-virtual-window';
 import { useAppStore } from '../store/app-store';
@@ -25,9 +24,7 @@ export function Leaderboard({ onDeploy }: { onDeploy: () => void }): React.JSX.E
   const sort = useAppStore((s) => s.sort);
   const strategyFilter = useAppStore((s) => s.strategyFilter);
   const rowErrors = useAppStore((s) => s.rowErrors);
-  const strategies = useAppStore(
-    useShallow((s) => s.strategies.map((x) => ({ id: x.strategyId, name: x.name }))),
-  );
+  const strategies = useAppStore((s) => s.strategies);
   const selectedId = useChartSelection((s) =>
     s.source?.kind === 'variant' ? s.source.variantId : null,
   );
@@ -69,8 +66,8 @@ export function Leaderboard({ onDeploy }: { onDeploy: () => void }): React.JSX.E
           >
             <option value="">All strategies</option>
             {strategies.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name} ({s.id})
+              <option key={s.strategyId} value={s.strategyId}>
+                {s.name} ({s.strategyId})
               </option>
             ))}
           </select>
