@@ -1310,6 +1310,8 @@ export class VariantManager implements Disposable {
   ): VariantRow {
     const s = rt.strategy;
     const snap = snapshot ?? this.snapshotOf(rt, trials);
+    const promotion =
+      rt.role === 'variant' && rt.instance !== null ? this.decide(rt, trials, snap) : rt.promotion;
     return {
       variantId: rt.id,
       strategyId: s.id,
@@ -1323,7 +1325,7 @@ export class VariantManager implements Disposable {
       timeframe: rt.compiled?.timeframe ?? s.timeframe,
       startedAt: rt.startedAt,
       metrics: variantMetrics(snap),
-      promotion: rt.role === 'main' || rt.promotion === null ? null : decisionView(rt.promotion),
+      promotion: rt.role === 'main' || promotion === null ? null : decisionView(promotion),
       warmUpBarsLeft: this.warmUpBarsLeft(rt),
       position: rt.position,
     };
@@ -1374,8 +1376,9 @@ export class VariantManager implements Disposable {
           this.ledger.updateSharpe(s.ledgerKey, rt.parameters, snap.perPeriodSharpe);
         if (rt.role === 'variant' && rt.instance !== null) {
           rt.promotion = this.decide(rt, trials, snap);
+          // Announced once per start: a DSR hovering at the bar must not flood the alerts.
           if (rt.promotion.isCandidate && !rt.wasCandidate) candidates.push(rt);
-          rt.wasCandidate = rt.promotion.isCandidate;
+          if (rt.promotion.isCandidate) rt.wasCandidate = true;
         }
         rows.push({
           variantId: rt.id,

@@ -88,6 +88,7 @@ export class VariantRuntime {
   public uiDirty = true;
   public persistDirty = true;
   public promotion: PromotionDecision | null = null;
+  /** Has been announced as a candidate since it started. */
   public wasCandidate = false;
   /** A stopped variant's last metrics and position, shown without an instance. */
   public frozen: { snapshot: MetricSnapshot; position: 'long' | 'short' | null } | null = null;

@@ -323,6 +323,54 @@ describe('the variant manager through the workstation API, on replayed real BTC/
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('when backtests of the same template complete then the trial ledger counts each distinct parameter set once', async () => {
+    const before = ok<{ count: number }>(
+      await ws.dispatcher.dispatch('getTrialLedger', { strategyId: 's1' }),
+    );
+    expect(before.count).toBe(101);
+    const run = async (parameters: Record<string, number>): Promise<void> => {
+      const { runId } = ok<{ runId: string }>(
+        await ws.dispatcher.dispatch('runBacktest', {
+          templateId: 'rsi-mean-reversion',
+          parameters,
+          series: BTC,
+          to: MARCH_1 + 5 * DAY,
+        }),
+      );
+      await ws.backtests.whenDone(runId);
+    };
+    await run({}); // main's parameters: tried already
+    await run({ ...deployed.variants[7]!.parameters } as Record<string, number>); // a variant's
+    await run({ period: 6, oversold: 17, overbought: 83, exitLong: 69, exitShort: 31 }); // new
+    const ledger = ok<{
+      count: number;
+      sharpeVariance: number;
+      trials: Array<{
+        source: string;
+        parameters: Record<string, number>;
+        perPeriodSharpe: number | null;
+      }>;
+    }>(await ws.dispatcher.dispatch('getTrialLedger', { strategyId: 's1' }));
+    expect(ledger.count).toBe(102);
+    expect(ledger.trials).toHaveLength(102);
+    const keys = ledger.trials.map((t) => JSON.stringify(Object.entries(t.parameters).sort()));
+    expect(new Set(keys).size).toBe(102);
+    const backtest = ledger.trials.filter((t) => t.source === 'backtest');
+    expect(backtest).toHaveLength(1);
+    expect(backtest[0]!.parameters).toMatchObject({ period: 6, oversold: 17 });
+    expect(backtest[0]!.perPeriodSharpe).not.toBeNull();
+    expect(ledger.sharpeVariance).toBeGreaterThan(0);
+    const [strategy] = ok<StrategySummary[]>(await ws.dispatcher.dispatch('listStrategies', {}));
+    expect(strategy!.trials).toBe(102);
+    // The DSR of every variant is deflated with that N.
+    const rows = ok<VariantRow[]>(
+      await ws.dispatcher.dispatch('listVariants', { strategyId: 's1' }),
+    );
+    const judged = rows.filter((r) => r.promotion !== null && r.status === 'running');
+    expect(judged.length).toBeGreaterThan(0);
+    expect(judged.every((r) => r.promotion!.dsr.trials === 102)).toBe(true);
+  });
+
   function openPnl(variantId: string): number {
     return ws.variants.listPositions().find((p) => p.variantId === variantId)?.unrealisedPnl ?? 0;
   }
