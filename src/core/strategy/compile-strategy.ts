@@ -5,7 +5,14 @@ import {
   type IndicatorType,
 } from '../indicators/indicator-catalog';
 import type { CompiledStrategy, ResolvedRisk, RuleTests } from './compiled-strategy';
-import { compileRule, type CompiledRule } from './compiler';
+import {
+  compileRule,
+  countSubexpressions,
+  type CompileBindings,
+  type CompiledRule,
+  type SeriesCell,
+} from './compiler';
+import type { ExpressionNode } from './expression-ast';
 import type {
   ClosedBarValues,
   IndicatorRequirement,
@@ -168,8 +175,18 @@ export function compileStrategy(
   const seriesRings = new Map<string, SeriesRingBuffer>();
   const feeds: IndicatorFeed[] = [];
   const barRings = new Map<BarField, SeriesRingBuffer>();
-  const bindings = {
-    series: (ref: { name: string; output: string | undefined }): SeriesRingBuffer => {
+  /** A series' identity: `slot:output` for an indicator output, the field name for a bar field. */
+  const seriesKeyOf = (ref: { name: string; output: string | undefined }): string => {
+    const ind = slotOfId.get(ref.name);
+    if (!ind) return ref.name;
+    let slot = slots.indexOf(ind.key);
+    if (slot < 0) slot = slots.push(ind.key) - 1;
+    const output = ref.output === undefined ? 0 : Math.max(0, ind.outputs.indexOf(ref.output));
+    return `${slot}:${output}`;
+  };
+  const sizing: CompileBindings = {
+    series: (ref) => {
+      const key = seriesKeyOf(ref);
       const ind = slotOfId.get(ref.name);
       if (!ind) {
         const field = ref.name as BarField;
@@ -177,14 +194,11 @@ export function compileStrategy(
         if (!ring) barRings.set(field, (ring = new SeriesRingBuffer()));
         return ring;
       }
-      let slot = slots.indexOf(ind.key);
-      if (slot < 0) slot = slots.push(ind.key) - 1;
-      const output = ref.output === undefined ? 0 : Math.max(0, ind.outputs.indexOf(ref.output));
-      const seriesKey = `${slot}:${output}`;
-      let ring = seriesRings.get(seriesKey);
+      let ring = seriesRings.get(key);
       if (!ring) {
         ring = new SeriesRingBuffer();
-        seriesRings.set(seriesKey, ring);
+        seriesRings.set(key, ring);
+        const [slot = 0, output = 0] = key.split(':').map(Number);
         feeds.push({ ring, slot, output });
       }
       return ring;
@@ -194,13 +208,46 @@ export function compileStrategy(
       return typeof v === 'number' ? v : NaN;
     },
   };
-  const rules = new Map<RuleName, CompiledRule>();
+  // Validation parsed and checked these texts already, so parsing cannot fail here.
+  const asts = new Map<RuleName, { text: string; ast: ExpressionNode }>();
   for (const name of RULE_NAMES) {
     const text = config.rules[name];
-    if (text === undefined) continue;
-    // Validation parsed and checked this text already, so parsing cannot fail here.
-    rules.set(name, compileRule(text, parseExpression(text), bindings));
+    if (text !== undefined) asts.set(name, { text, ast: parseExpression(text) });
   }
+  // A first compilation sizes every history buffer; the second knows which series are read on
+  // the current bar only (cells, cheaper per bar) and which subexpressions repeat (cached).
+  for (const { text, ast } of asts.values()) compileRule(text, ast, sizing);
+  const counts = new Map<string, number>();
+  for (const { ast } of asts.values()) countSubexpressions(ast, counts);
+  const cellKeys: string[] = [];
+  for (const [key, ring] of seriesRings) if (ring.size === 1) cellKeys.push(key);
+  for (const [field, ring] of barRings) if (ring.size === 1) cellKeys.push(field);
+  const cells = new Float64Array(cellKeys.length).fill(NaN);
+  const cellOf = new Map<string, SeriesCell>(cellKeys.map((k, index) => [k, { cells, index }]));
+  const bar = { value: 0 };
+  const bindings: CompileBindings = {
+    ...sizing,
+    cell: (ref) => cellOf.get(seriesKeyOf(ref)),
+    shared: {
+      keys: new Set([...counts].filter(([, n]) => n > 1).map(([k]) => k)),
+      bar,
+      nodes: new Map(),
+    },
+  };
+  const rules = new Map<RuleName, CompiledRule>();
+  for (const [name, { text, ast }] of asts) rules.set(name, compileRule(text, ast, bindings));
+  const cellPlan = {
+    cells,
+    bar,
+    feeds: feeds
+      .filter((f) => f.ring.size === 1)
+      .map((f) => ({
+        slot: f.slot,
+        output: f.output,
+        index: cellKeys.indexOf(`${f.slot}:${f.output}`),
+      })),
+    fields: (['open', 'high', 'low', 'close', 'volume'] as const).map((f) => cellKeys.indexOf(f)),
+  };
 
   const requirements: IndicatorRequirement[] = slots.map((key, slot) => {
     const entry = requirementByKey.get(key);
@@ -240,10 +287,20 @@ export function compileStrategy(
       barLookback,
       risk,
       rules,
-      feeds,
-      barRings,
+      feeds.filter((f) => f.ring.size > 1),
+      new Map([...barRings].filter(([, ring]) => ring.size > 1)),
+      cellPlan,
     ),
   };
+}
+
+/** Where the current-bar cells come from, and the bar counter the cached subexpressions use. */
+interface CellPlan {
+  readonly cells: Float64Array;
+  readonly bar: { value: number };
+  readonly feeds: ReadonlyArray<{ slot: number; output: number; index: number }>;
+  /** Cell index of open, high, low, close, volume, or −1 when not a cell. */
+  readonly fields: readonly number[];
 }
 
 /** The test of a rule the config leaves out. */
@@ -266,6 +323,12 @@ class RuntimeStrategy implements CompiledStrategy {
   private readonly lowRing: SeriesRingBuffer | undefined;
   private readonly closeRing: SeriesRingBuffer | undefined;
   private readonly volumeRing: SeriesRingBuffer | undefined;
+  private readonly cells: Float64Array;
+  private readonly cellSlots: Int32Array;
+  private readonly cellOutputs: Int32Array;
+  private readonly cellIndex: Int32Array;
+  private readonly fieldCells: Int32Array;
+  private readonly bar: { value: number };
   public readonly tests: RuleTests;
 
   public constructor(
@@ -279,7 +342,14 @@ class RuntimeStrategy implements CompiledStrategy {
     private readonly rules: ReadonlyMap<RuleName, CompiledRule>,
     feeds: readonly IndicatorFeed[],
     barRings: ReadonlyMap<BarField, SeriesRingBuffer>,
+    cellPlan: CellPlan,
   ) {
+    this.cells = cellPlan.cells;
+    this.cellSlots = Int32Array.from(cellPlan.feeds, (f) => f.slot);
+    this.cellOutputs = Int32Array.from(cellPlan.feeds, (f) => f.output);
+    this.cellIndex = Int32Array.from(cellPlan.feeds, (f) => f.index);
+    this.fieldCells = Int32Array.from(cellPlan.fields);
+    this.bar = cellPlan.bar;
     this.feedRings = feeds.map((f) => f.ring);
     this.feedSlots = Int32Array.from(feeds, (f) => f.slot);
     this.feedOutputs = Int32Array.from(feeds, (f) => f.output);
@@ -315,6 +385,21 @@ class RuntimeStrategy implements CompiledStrategy {
   }
 
   public observe(values: ClosedBarValues): void {
+    this.bar.value++;
+    const cells = this.cells;
+    const cellIndex = this.cellIndex;
+    for (let i = 0; i < cellIndex.length; i++) {
+      cells[cellIndex[i] as number] = values.indicator(
+        this.cellSlots[i] as number,
+        this.cellOutputs[i] as number,
+      );
+    }
+    const f = this.fieldCells;
+    if ((f[0] as number) >= 0) cells[f[0] as number] = values.open;
+    if ((f[1] as number) >= 0) cells[f[1] as number] = values.high;
+    if ((f[2] as number) >= 0) cells[f[2] as number] = values.low;
+    if ((f[3] as number) >= 0) cells[f[3] as number] = values.close;
+    if ((f[4] as number) >= 0) cells[f[4] as number] = values.volume;
     const rings = this.feedRings;
     for (let i = 0; i < rings.length; i++) {
       (rings[i] as SeriesRingBuffer).push(
@@ -333,6 +418,8 @@ class RuntimeStrategy implements CompiledStrategy {
   }
 
   public reset(): void {
+    this.cells.fill(NaN);
+    this.bar.value++;
     for (const ring of this.feedRings) ring.reset();
     for (const ring of [
       this.openRing,

@@ -10,6 +10,12 @@ import type { SeriesRingBuffer } from './series-ring-buffer';
  */
 export type CompiledNode = (barsAgo: number) => number;
 
+/** A series the rules read only on the current bar: one cell the runtime writes each bar. */
+export interface SeriesCell {
+  readonly cells: Float64Array;
+  readonly index: number;
+}
+
 /** How the compiler turns names into storage; supplied by the strategy runtime. */
 export interface CompileBindings {
   /**
@@ -17,8 +23,24 @@ export interface CompileBindings {
    * type-checked). The same buffer must come back for the same series, so rules share it.
    */
   series(ref: ReferenceNode): SeriesRingBuffer;
+  /**
+   * The cell of a series no rule reads beyond the current bar, when the runtime knows that (a
+   * first compilation sized the buffers): cheaper per bar than a history buffer.
+   */
+  cell?(ref: ReferenceNode): SeriesCell | undefined;
   /** The value of a numeric `$parameter` for this variant. */
   parameter(name: string): number;
+  /**
+   * Subexpressions written more than once across the strategy's rules (by {@link nodeKey}), and
+   * the bar counter they are cached against: each is computed once per bar for the current bar,
+   * whichever rule reads it first. The counter must change on every bar.
+   */
+  readonly shared?: {
+    readonly keys: ReadonlySet<string>;
+    readonly bar: { value: number };
+    /** The one cached closure per repeated subexpression, filled as rules compile. */
+    readonly nodes: Map<string, CompiledNode>;
+  };
 }
 
 /** A compiled rule. */
@@ -38,6 +60,65 @@ export interface CompiledRule {
 
 const NAN = Number.NaN;
 
+/**
+ * A canonical text for `node`, equal for subexpressions that always have the same value whatever
+ * their spelling or spacing (parameters by name, references by series).
+ */
+export function nodeKey(node: ExpressionNode): string {
+  switch (node.kind) {
+    case 'number':
+      return String(node.value);
+    case 'boolean':
+      return node.value ? 'true' : 'false';
+    case 'parameter':
+      return `$${node.name}`;
+    case 'reference':
+      return node.output === undefined ? node.name : `${node.name}.${node.output}`;
+    case 'history':
+      return `(${nodeKey(node.target)})[${nodeKey(node.offset)}]`;
+    case 'unary':
+      return `${node.operator}(${nodeKey(node.operand)})`;
+    case 'binary':
+      return `(${nodeKey(node.left)} ${node.operator} ${nodeKey(node.right)})`;
+    case 'call':
+      return `${node.name}(${node.args.map(nodeKey).join(', ')})`;
+  }
+}
+
+/** Counts every non-leaf subexpression of `node` by {@link nodeKey} into `counts`. */
+export function countSubexpressions(node: ExpressionNode, counts: Map<string, number>): void {
+  switch (node.kind) {
+    case 'number':
+    case 'boolean':
+    case 'parameter':
+    case 'reference':
+      return;
+    case 'history':
+      countSubexpressions(node.target, counts);
+      break;
+    case 'unary':
+      countSubexpressions(node.operand, counts);
+      break;
+    case 'binary':
+      countSubexpressions(node.left, counts);
+      countSubexpressions(node.right, counts);
+      break;
+    case 'call':
+      for (const a of node.args) countSubexpressions(a, counts);
+      break;
+  }
+  const key = nodeKey(node);
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** A constant operand (number, true/false, parameter), or undefined. */
+type Leaf =
+  | { readonly kind: 'const'; readonly value: number }
+  | { readonly kind: 'cell'; readonly cells: Float64Array; readonly index: number }
+  | { readonly kind: 'ring'; readonly ring: SeriesRingBuffer };
+
+const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
+
 class RuleCompiler {
   public lookback = 0;
 
@@ -52,6 +133,56 @@ class RuleCompiler {
 
   /** Compiles `node`, which is read up to `depth` bars back beyond the current one. */
   public compile(node: ExpressionNode, depth: number): CompiledNode {
+    const shared = this.bindings.shared;
+    if (shared === undefined || node.height < 2) return this.compileNode(node, depth);
+    const key = nodeKey(node);
+    if (!shared.keys.has(key)) return this.compileNode(node, depth);
+    // Compiled even when cached, so that this rule registers the depths it reads.
+    const f = this.compileNode(node, depth);
+    const known = shared.nodes.get(key);
+    if (known !== undefined) return known;
+    // Cached for the current bar only: history reads (k > 0) are rarer and computed afresh.
+    const bar = shared.bar;
+    let at = Number.NaN;
+    let cached = NAN;
+    const cachedNode: CompiledNode = (k) => {
+      if (k !== 0) return f(k);
+      if (bar.value !== at) {
+        cached = f(0);
+        at = bar.value;
+      }
+      return cached;
+    };
+    shared.nodes.set(key, cachedNode);
+    return cachedNode;
+  }
+
+  /**
+   * A reference or constant as storage the caller can read inline (no closure call), or
+   * undefined for anything else. Registers the reference's depth like `compile` would.
+   */
+  private leaf(node: ExpressionNode, depth: number): Leaf | undefined {
+    switch (node.kind) {
+      case 'number':
+        return { kind: 'const', value: node.value };
+      case 'boolean':
+        return { kind: 'const', value: node.value ? 1 : 0 };
+      case 'parameter':
+        return { kind: 'const', value: this.bindings.parameter(node.name) };
+      case 'reference': {
+        const cell = depth === 0 ? this.bindings.cell?.(node) : undefined;
+        if (cell !== undefined) return { kind: 'cell', cells: cell.cells, index: cell.index };
+        const ring = this.bindings.series(node);
+        ring.require(depth + 1);
+        if (depth > this.lookback) this.lookback = depth;
+        return { kind: 'ring', ring };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private compileNode(node: ExpressionNode, depth: number): CompiledNode {
     switch (node.kind) {
       case 'number': {
         const v = node.value;
@@ -66,9 +197,12 @@ class RuleCompiler {
         return () => v;
       }
       case 'reference': {
-        const ring = this.bindings.series(node);
-        ring.require(depth + 1);
-        if (depth > this.lookback) this.lookback = depth;
+        const leaf = this.leaf(node, depth) as Exclude<Leaf, { kind: 'const' }>;
+        if (leaf.kind === 'cell') {
+          const { cells, index } = leaf;
+          return (k) => (k === 0 ? (cells[index] as number) : NAN);
+        }
+        const ring = leaf.ring;
         return (k) => ring.get(k);
       }
       case 'history': {
@@ -92,6 +226,10 @@ class RuleCompiler {
   }
 
   private binary(node: Extract<ExpressionNode, { kind: 'binary' }>, depth: number): CompiledNode {
+    if (COMPARISONS.has(node.operator)) {
+      const fused = this.fusedComparison(node, depth);
+      if (fused !== undefined) return fused;
+    }
     const l = this.compile(node.left, depth);
     const r = this.compile(node.right, depth);
     switch (node.operator) {
@@ -158,6 +296,77 @@ class RuleCompiler {
     }
   }
 
+  /**
+   * A comparison of a series with a constant or with another current-bar series, read inline:
+   * the commonest rule terms (`rsi < 30`, `close > bb.upper`), without a closure per operand.
+   */
+  private fusedComparison(
+    node: Extract<ExpressionNode, { kind: 'binary' }>,
+    depth: number,
+  ): CompiledNode | undefined {
+    const leftKind = node.left.kind;
+    const rightKind = node.right.kind;
+    const isLeaf = (k: string) =>
+      k === 'reference' || k === 'number' || k === 'parameter' || k === 'boolean';
+    if (!isLeaf(leftKind) || !isLeaf(rightKind) || leftKind !== 'reference') return undefined;
+    const a = this.leaf(node.left, depth);
+    const b = this.leaf(node.right, depth);
+    if (a === undefined || b === undefined || a.kind !== 'cell') return undefined;
+    if (b.kind === 'const')
+      return b.value !== b.value ? () => NAN : cellVsConst(node.operator, a, b.value);
+    if (b.kind === 'cell') return cellVsCell(node.operator, a, b);
+    return undefined;
+  }
+
+  /** `crossover` / `crossunder` of a series with a series or a constant, read inline. */
+  private fusedCross(
+    node: Extract<ExpressionNode, { kind: 'call' }>,
+    depth: number,
+  ): CompiledNode | undefined {
+    const [x, y] = node.args;
+    if (x === undefined || y === undefined || x.kind !== 'reference') return undefined;
+    const a = this.leaf(x, depth);
+    const b = this.leaf(y, depth);
+    if (a?.kind !== 'ring' || b === undefined || b.kind === 'cell') return undefined;
+    const ra = a.ring;
+    const up = node.name === 'crossover';
+    if (b.kind === 'const') {
+      const c = b.value;
+      if (c !== c) return () => NAN;
+      return up
+        ? (k) => {
+            const a0 = ra.get(k);
+            const a1 = ra.get(k + 1);
+            if (a0 !== a0 || a1 !== a1) return NAN;
+            return a0 > c && a1 <= c ? 1 : 0;
+          }
+        : (k) => {
+            const a0 = ra.get(k);
+            const a1 = ra.get(k + 1);
+            if (a0 !== a0 || a1 !== a1) return NAN;
+            return a0 < c && a1 >= c ? 1 : 0;
+          };
+    }
+    const rb = b.ring;
+    return up
+      ? (k) => {
+          const a0 = ra.get(k);
+          const b0 = rb.get(k);
+          const a1 = ra.get(k + 1);
+          const b1 = rb.get(k + 1);
+          if (a0 !== a0 || b0 !== b0 || a1 !== a1 || b1 !== b1) return NAN;
+          return a0 > b0 && a1 <= b1 ? 1 : 0;
+        }
+      : (k) => {
+          const a0 = ra.get(k);
+          const b0 = rb.get(k);
+          const a1 = ra.get(k + 1);
+          const b1 = rb.get(k + 1);
+          if (a0 !== a0 || b0 !== b0 || a1 !== a1 || b1 !== b1) return NAN;
+          return a0 < b0 && a1 >= b1 ? 1 : 0;
+        };
+  }
+
   private call(node: Extract<ExpressionNode, { kind: 'call' }>, depth: number): CompiledNode {
     const spec = FUNCTION_SPECS.get(node.name);
     const windowIndex = spec ? spec.args.indexOf('window') : -1;
@@ -168,6 +377,10 @@ class RuleCompiler {
       i === windowIndex ? () => n : this.compile(a, depth + extra),
     );
     const [a = () => NAN, b = () => NAN] = args;
+    if (node.name === 'crossover' || node.name === 'crossunder') {
+      const fused = this.fusedCross(node, depth + extra);
+      if (fused !== undefined) return fused;
+    }
     switch (node.name) {
       case 'crossover':
         return (k) => {
@@ -240,6 +453,102 @@ class RuleCompiler {
       default:
         throw new Error(`internal: unknown function ${node.name}`);
     }
+  }
+}
+
+type Cell = { readonly cells: Float64Array; readonly index: number };
+
+/** `cell op c` on the current bar; one closure per operator so each stays a straight line. */
+function cellVsConst(op: string, { cells, index: i }: Cell, c: number): CompiledNode {
+  switch (op) {
+    case '<':
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = cells[i] as number;
+        return x !== x ? NAN : x < c ? 1 : 0;
+      };
+    case '<=':
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = cells[i] as number;
+        return x !== x ? NAN : x <= c ? 1 : 0;
+      };
+    case '>':
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = cells[i] as number;
+        return x !== x ? NAN : x > c ? 1 : 0;
+      };
+    case '>=':
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = cells[i] as number;
+        return x !== x ? NAN : x >= c ? 1 : 0;
+      };
+    case '==':
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = cells[i] as number;
+        return x !== x ? NAN : x === c ? 1 : 0;
+      };
+    default:
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = cells[i] as number;
+        return x !== x ? NAN : x !== c ? 1 : 0;
+      };
+  }
+}
+
+/** `a op b` of two current-bar cells. */
+function cellVsCell(op: string, a: Cell, b: Cell): CompiledNode {
+  const ca = a.cells;
+  const ia = a.index;
+  const cb = b.cells;
+  const ib = b.index;
+  switch (op) {
+    case '<':
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = ca[ia] as number;
+        const y = cb[ib] as number;
+        return x !== x || y !== y ? NAN : x < y ? 1 : 0;
+      };
+    case '<=':
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = ca[ia] as number;
+        const y = cb[ib] as number;
+        return x !== x || y !== y ? NAN : x <= y ? 1 : 0;
+      };
+    case '>':
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = ca[ia] as number;
+        const y = cb[ib] as number;
+        return x !== x || y !== y ? NAN : x > y ? 1 : 0;
+      };
+    case '>=':
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = ca[ia] as number;
+        const y = cb[ib] as number;
+        return x !== x || y !== y ? NAN : x >= y ? 1 : 0;
+      };
+    case '==':
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = ca[ia] as number;
+        const y = cb[ib] as number;
+        return x !== x || y !== y ? NAN : x === y ? 1 : 0;
+      };
+    default:
+      return (k) => {
+        if (k !== 0) return NAN;
+        const x = ca[ia] as number;
+        const y = cb[ib] as number;
+        return x !== x || y !== y ? NAN : x !== y ? 1 : 0;
+      };
   }
 }
 

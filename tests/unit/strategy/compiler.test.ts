@@ -200,4 +200,59 @@ describe('compiled rules', () => {
     s.reset();
     expect(runSeries(s, 1, {}, [{ close: 5 }])[0]?.entryLong).toBe(false);
   });
+
+  it('computes a subexpression written in several rules once per bar, with the same values as written once', () => {
+    const score = '(rsi - 50) / 20 + (close - open) / atr';
+    const shared = compileSample({
+      entryLong: `${score} >= 0.5`,
+      entryShort: `${score} <= -0.5`,
+      exitLong: `${score} < 0 OR (${score})[1] > 1`,
+      exitShort: `(${score})[1] < -1`,
+    });
+    const once = (rule: string) => compileSample({ entryLong: rule });
+    const series = { rsi: [60, 40, 80, 20, NaN, 55], atr: [1, 2, 1, 1, 1, 1] };
+    const bars = [
+      { open: 1, close: 2 },
+      { open: 2, close: 1 },
+      { open: 1, close: 2 },
+      { open: 3, close: 1 },
+      { open: 1, close: 1 },
+      { open: 1, close: 1.5 },
+    ];
+    const got = runSeries(shared, 6, series, bars);
+    const expected = (rule: string) =>
+      runSeries(once(rule), 6, series, bars).map((s) => s.entryLong);
+    expect(got.map((s) => s.entryLong)).toEqual(expected(`${score} >= 0.5`));
+    expect(got.map((s) => s.entryShort)).toEqual(expected(`${score} <= -0.5`));
+    expect(got.map((s) => s.exitLong)).toEqual(expected(`${score} < 0 OR (${score})[1] > 1`));
+    expect(got.map((s) => s.exitShort)).toEqual(expected(`(${score})[1] < -1`));
+    // Hand-worked: scores 1.5, -1, 2.5, -3.5, NaN, 0.75.
+    expect(got.map((s) => s.entryLong)).toEqual([true, false, true, false, false, true]);
+    expect(got.map((s) => s.exitShort)).toEqual([false, false, false, false, true, false]);
+  });
+
+  it('tests only the rule asked for, while every bar still enters the history', () => {
+    const s = compileSample({
+      entryLong: 'crossover(ema_fast, ema_slow)',
+      exitLong: 'close > close[2]',
+    });
+    const feed = (fast: number, slow: number, close: number) =>
+      s.observe({
+        open: close,
+        high: close,
+        low: close,
+        close,
+        volume: 1,
+        indicator: (slot) => (slot === 0 ? fast : slow),
+      });
+    // Three bars observed without testing a rule; the fourth tests against all of them.
+    feed(1, 2, 10);
+    feed(1, 2, 11);
+    feed(1, 2, 12);
+    expect(s.tests.exitLong()).toBe(true); // 12 > 10
+    feed(3, 2, 9);
+    expect(s.tests.entryLong()).toBe(true);
+    expect(s.tests.exitLong()).toBe(false); // 9 > 11 is false
+    expect(s.tests.entryShort()).toBe(false); // not written: never holds
+  });
 });
