@@ -3,8 +3,8 @@ import type { Alert } from '../../../shared/variants';
 import { currentApi, describeError } from '../store/actions';
 import { useAppStore } from '../store/app-store';
 
-/** Notifications on screen at once; older ones stay in the log. */
-const MAX_TOASTS = 5;
+/** Notifications on screen at once; older ones stay in the log (the tab counts them). */
+const MAX_TOASTS = 3;
 /** The log keeps this many in memory (the host keeps them all). */
 const MAX_LOG = 2_000;
 
@@ -14,6 +14,7 @@ function addAlert(alert: Alert): void {
     return {
       alerts: [alert, ...s.alerts].slice(0, MAX_LOG),
       toasts: [...s.toasts, alert].slice(-MAX_TOASTS),
+      unreadAlerts: s.page === 'alerts' ? 0 : s.unreadAlerts + 1,
     };
   });
 }
@@ -26,6 +27,11 @@ export function wireAlertEvents(api: Api): void {
       audit: [row, ...s.audit.filter((a) => a.auditId !== row.auditId)],
     })),
   );
+}
+
+/** The Alerts page is shown: everything in the log has been seen. */
+export function markAlertsRead(): void {
+  useAppStore.setState({ unreadAlerts: 0 });
 }
 
 export function dismissToast(alertId: number): void {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { formatParameters, formatUtc } from '../layout/format';
 import { useAppStore } from '../store/app-store';
-import { loadAlerts, loadPromotionAudit } from './alert-actions';
+import { loadAlerts, loadPromotionAudit, markAlertsRead } from './alert-actions';
 import { alertTitle } from './alert-toasts';
 
 /** The alert log and the promotion audit, newest first. */
@@ -14,6 +14,7 @@ export function AlertsPage(): React.JSX.Element {
   const auditError = useAppStore((s) => s.auditError);
 
   useEffect(() => {
+    markAlertsRead();
     void loadAlerts();
     void loadPromotionAudit();
   }, []);

@@ -9,6 +9,8 @@ export interface AlertsSlice {
   alertsError: string | null;
   /** Alerts shown as notifications right now (newest last). */
   toasts: Alert[];
+  /** Alerts that arrived while the Alerts page was not shown (the tab's badge). */
+  unreadAlerts: number;
   /** Every promotion with its before/after parameters, newest first. */
   audit: PromotionAuditRow[];
   auditLoaded: boolean;
@@ -20,6 +22,7 @@ export const createAlertsSlice: StateCreator<AppState, [], [], AlertsSlice> = ()
   alertsLoaded: false,
   alertsError: null,
   toasts: [],
+  unreadAlerts: 0,
   audit: [],
   auditLoaded: false,
   auditError: null,

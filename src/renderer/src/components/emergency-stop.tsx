@@ -11,9 +11,12 @@ const plural = (n: number, one: string, many: string): string =>
 
 /** The confirmation's sentence: exactly what flattening does, with today's numbers. */
 export function emergencySentence(scope: Scope): string {
+  const close =
+    scope.positions === 0
+      ? 'No position is open; stop'
+      : `Close all ${plural(scope.positions, 'open position', 'open positions')} at the next bar's open and stop`;
   return (
-    `Close all ${plural(scope.positions, 'open position', 'open positions')} at the next bar's open ` +
-    `and stop all ${plural(scope.strategies, 'strategy', 'strategies')} ` +
+    `${close} all ${plural(scope.strategies, 'strategy', 'strategies')} ` +
     `(${plural(scope.variants, 'running variant', 'running variants')}, main included).`
   );
 }

@@ -10,7 +10,10 @@ export function formatFraction(value: number | null, digits = 1): string {
 /** A percentage already in percent (ROI) with its sign: "+1.23%". */
 export function formatSignedPct(value: number | null, digits = 2): string {
   if (value === null || !Number.isFinite(value)) return NA;
-  return `${value > 0 ? '+' : ''}${value.toFixed(digits)}%`;
+  const text = Math.abs(value).toFixed(digits);
+  // A rounded zero carries no sign.
+  if (Number(text) === 0) return `${text}%`;
+  return `${value > 0 ? '+' : '−'}${text}%`;
 }
 
 export function formatNumber(value: number | null, digits = 2): string {
@@ -24,7 +27,8 @@ export function formatMoney(value: number | null, digits = 2): string {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   });
-  return `${value < 0 ? '−' : value > 0 ? '+' : ''}${text}`;
+  if (Number(text.replaceAll(',', '')) === 0) return text;
+  return `${value < 0 ? '−' : '+'}${text}`;
 }
 
 /** A price: two decimals for large prices, more for small ones. */

@@ -6,7 +6,7 @@ import { PAGES } from './page';
 /** Tabs for the pages; Alt+1…4 switch from anywhere, arrow keys move between the tabs. */
 export function PageNav(): React.JSX.Element {
   const page = useAppStore((s) => s.page);
-  const unread = useAppStore((s) => s.toasts.length);
+  const unread = useAppStore((s) => s.unreadAlerts);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -49,7 +49,11 @@ export function PageNav(): React.JSX.Element {
           data-testid={`nav-${p.id}`}
         >
           {p.label}
-          {p.id === 'alerts' && unread > 0 && <span className="nav-count">{unread}</span>}
+          {p.id === 'alerts' && unread > 0 && (
+            <span className="nav-count" aria-label={`${unread} new`}>
+              {unread}
+            </span>
+          )}
         </button>
       ))}
     </nav>

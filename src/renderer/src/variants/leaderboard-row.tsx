@@ -25,7 +25,9 @@ const signClass = (v: number | null): string | undefined =>
 
 function statusText(row: VariantRow): string {
   if (row.status === 'warming')
-    return row.warmUpBarsLeft > 0 ? `warming · ${row.warmUpBarsLeft} bars` : 'warming';
+    return row.warmUpBarsLeft > 0
+      ? `warming · ${row.warmUpBarsLeft} ${row.warmUpBarsLeft === 1 ? 'bar' : 'bars'}`
+      : 'warming';
   return row.status;
 }
 

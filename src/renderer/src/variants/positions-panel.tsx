@@ -37,21 +37,19 @@ export function PositionsPanel(): React.JSX.Element {
             <thead>
               <tr>
                 <th scope="col">Variant</th>
-                <th scope="col">Side</th>
-                <th scope="col" className="num">
-                  Size
-                </th>
+                <th scope="col">Side · size</th>
                 <th scope="col" className="num">
                   Entry
                 </th>
                 <th scope="col" className="num">
                   Unrealised
                 </th>
-                <th scope="col" className="num">
-                  Stop
-                </th>
-                <th scope="col" className="num">
-                  Target
+                <th
+                  scope="col"
+                  className="num"
+                  title="Stop-loss (or trailing stop) and take-profit"
+                >
+                  Stop / target
                 </th>
               </tr>
             </thead>
@@ -62,11 +60,11 @@ export function PositionsPanel(): React.JSX.Element {
                     {p.role === 'main' && <span className="main-chip">MAIN</span>}
                     {p.variantId}
                   </td>
-                  <td className={p.side === 'long' ? 'pos' : 'neg'}>
-                    {p.side}
-                    {p.leverage !== 1 ? ` ${p.leverage}×` : ''}
+                  <td>
+                    <span className={p.side === 'long' ? 'pos' : 'neg'}>{p.side}</span>{' '}
+                    {formatQuantity(p.quantity)}
+                    {p.leverage !== 1 ? ` · ${p.leverage}×` : ''}
                   </td>
-                  <td className="num">{formatQuantity(p.quantity)}</td>
                   <td className="num">{formatPrice(p.entryPrice)}</td>
                   <td
                     className={`num ${p.unrealisedPnl >= 0 ? 'pos' : 'neg'}`}
@@ -82,9 +80,8 @@ export function PositionsPanel(): React.JSX.Element {
                         : `liquidation at ${formatPrice(p.liquidationPrice)}`
                     }
                   >
-                    {formatPrice(p.stopPrice)}
+                    {formatPrice(p.stopPrice)} / {formatPrice(p.targetPrice)}
                   </td>
-                  <td className="num">{formatPrice(p.targetPrice)}</td>
                 </tr>
               ))}
             </tbody>
