@@ -77,7 +77,7 @@ class BarValues implements ClosedBarValues {
   public close = 0;
   public volume = 0;
 
-  public constructor(private readonly outputs: readonly Float64Array[]) {}
+  public constructor(public readonly outputs: readonly Float64Array[]) {}
 
   public indicator(slot: number, output: number): number {
     const values = this.outputs[slot];

@@ -329,6 +329,10 @@ class RuntimeStrategy implements CompiledStrategy {
   private readonly cellIndex: Int32Array;
   private readonly fieldCells: Int32Array;
   private readonly bar: { value: number };
+  /** The values object last observed and, when it offers stable outputs, the arrays to read. */
+  private boundValues: ClosedBarValues | null = null;
+  private cellArrays: Float64Array[] | null = null;
+  private feedArrays: Float64Array[] | null = null;
   public readonly tests: RuleTests;
 
   public constructor(
@@ -386,13 +390,24 @@ class RuntimeStrategy implements CompiledStrategy {
 
   public observe(values: ClosedBarValues): void {
     this.bar.value++;
+    if (values !== this.boundValues) this.bind(values);
     const cells = this.cells;
     const cellIndex = this.cellIndex;
-    for (let i = 0; i < cellIndex.length; i++) {
-      cells[cellIndex[i] as number] = values.indicator(
-        this.cellSlots[i] as number,
-        this.cellOutputs[i] as number,
-      );
+    const cellArrays = this.cellArrays;
+    const cellOutputs = this.cellOutputs;
+    if (cellArrays !== null) {
+      for (let i = 0; i < cellIndex.length; i++) {
+        cells[cellIndex[i] as number] = (cellArrays[i] as Float64Array)[
+          cellOutputs[i] as number
+        ] as number;
+      }
+    } else {
+      for (let i = 0; i < cellIndex.length; i++) {
+        cells[cellIndex[i] as number] = values.indicator(
+          this.cellSlots[i] as number,
+          cellOutputs[i] as number,
+        );
+      }
     }
     const f = this.fieldCells;
     if ((f[0] as number) >= 0) cells[f[0] as number] = values.open;
@@ -401,16 +416,41 @@ class RuntimeStrategy implements CompiledStrategy {
     if ((f[3] as number) >= 0) cells[f[3] as number] = values.close;
     if ((f[4] as number) >= 0) cells[f[4] as number] = values.volume;
     const rings = this.feedRings;
-    for (let i = 0; i < rings.length; i++) {
-      (rings[i] as SeriesRingBuffer).push(
-        values.indicator(this.feedSlots[i] as number, this.feedOutputs[i] as number),
-      );
+    const feedArrays = this.feedArrays;
+    if (feedArrays !== null) {
+      for (let i = 0; i < rings.length; i++) {
+        (rings[i] as SeriesRingBuffer).push(
+          (feedArrays[i] as Float64Array)[this.feedOutputs[i] as number] as number,
+        );
+      }
+    } else {
+      for (let i = 0; i < rings.length; i++) {
+        (rings[i] as SeriesRingBuffer).push(
+          values.indicator(this.feedSlots[i] as number, this.feedOutputs[i] as number),
+        );
+      }
     }
     this.openRing?.push(values.open);
     this.highRing?.push(values.high);
     this.lowRing?.push(values.low);
     this.closeRing?.push(values.close);
     this.volumeRing?.push(values.volume);
+  }
+
+  /** Resolves the output arrays of a values object that offers them (once per object). */
+  private bind(values: ClosedBarValues): void {
+    this.boundValues = values;
+    const outputs = values.outputs;
+    const complete =
+      outputs !== undefined &&
+      this.requirements.every((r, slot) => (outputs[slot]?.length ?? 0) >= r.outputs.length);
+    if (!complete) {
+      this.cellArrays = null;
+      this.feedArrays = null;
+      return;
+    }
+    this.cellArrays = Array.from(this.cellSlots, (slot) => outputs[slot] as Float64Array);
+    this.feedArrays = Array.from(this.feedSlots, (slot) => outputs[slot] as Float64Array);
   }
 
   public explain(rule: RuleName): TermValue[] {

@@ -27,6 +27,12 @@ export interface ClosedBarValues {
    * Called once per used (slot, output) per bar.
    */
   indicator(slot: number, output: number): number;
+  /**
+   * Optionally, the indicators' outputs themselves by slot (`outputs[slot][output]` equals
+   * `indicator(slot, output)`): the same arrays, updated in place, every time this object is
+   * passed. A strategy then reads them directly instead of calling `indicator` per value.
+   */
+  readonly outputs?: readonly Float64Array[];
 }
 
 /** One indicator a compiled strategy needs, with every parameter resolved to a number. */
