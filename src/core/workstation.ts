@@ -333,6 +333,10 @@ export class Workstation implements Disposable {
             'the replay speed applies to a replay; the current feed is not one',
           );
         this.feed.setSpeed(speed);
+        // A restart resumes the replay at the speed it last had.
+        const stored = FeedSelectionSchema.safeParse(this.settings.get(FEED_SELECTION_KEY));
+        if (stored.success && stored.data.kind === 'replay')
+          this.settings.set(FEED_SELECTION_KEY, { ...stored.data, speed });
         return this.feedStatus();
       },
       getFeedCandles: ({ limit }) => this.feedCandles(limit),
