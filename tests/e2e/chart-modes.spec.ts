@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { Api } from '../../src/shared/api';
+import type { StrategyChart } from '../../src/shared/chart';
 import { createApiClient } from '../../src/shared/api-client';
 import { toDisposable } from '../../src/shared/disposable';
 import { ServerFrameSchema, type CallOutcome } from '../../src/shared/wire';
@@ -20,7 +21,10 @@ const COLORS = {
   sell: '#ffb300',
   equity: '#4c9aff',
   drawdown: '#ff5252',
+  stop: '#ff1744',
+  target: '#00c853',
 } as const;
+const SERIES = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' } as const;
 
 /** The typed API over the host's WebSocket, as a second client beside the page. */
 async function connectHostApi(pageUrl: string): Promise<{ api: Api; close: () => void }> {
@@ -48,6 +52,39 @@ async function connectHostApi(pageUrl: string): Promise<{ api: Api; close: () =>
     onEvent: () => toDisposable(() => {}),
   });
   return { api, close: () => ws.close() };
+}
+
+/**
+ * Rows of the price pane drawn across most of its width in `color`: where a horizontal price
+ * line of that colour is, as fractions of the pane's height from its top.
+ */
+async function horizontalLines(page: Page, color: string): Promise<number[]> {
+  return page.evaluate((color) => {
+    const c = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+    const canvases = [
+      ...document.querySelectorAll<HTMLCanvasElement>('[data-testid=strategy-chart] canvas'),
+    ].filter((cv) => cv.getBoundingClientRect().width > 300 && cv.width > 0);
+    const top = Math.min(...canvases.map((cv) => cv.getBoundingClientRect().top));
+    const rows: number[] = [];
+    for (const canvas of canvases) {
+      if (Math.round(canvas.getBoundingClientRect().top) !== Math.round(top)) continue;
+      const { width, height } = canvas;
+      const d = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+      for (let y = 0; y < height; y++) {
+        let n = 0;
+        for (let x = 0; x < width; x++) {
+          const i = (y * width + x) * 4;
+          if (
+            d[i + 3] !== 0 &&
+            Math.abs(d[i]! - c[0]!) + Math.abs(d[i + 1]! - c[1]!) + Math.abs(d[i + 2]! - c[2]!) < 24
+          )
+            n++;
+        }
+        if (n > width * 0.5) rows.push(y / height);
+      }
+    }
+    return rows;
+  }, color);
 }
 
 interface PanePixels {
@@ -104,7 +141,7 @@ async function panePixels(
 }
 
 /**
- * Centres of signal circles of `color` in the price pane, as page coordinates: pixels whose 5×5
+ * Centres of signal circles of `color` in the price pane, as page coordinates: pixels whose 3×3
  * neighbourhood is all that colour, at most one per 12-pixel cell.
  */
 async function markerCentres(page: Page, color: string): Promise<Array<{ x: number; y: number }>> {
@@ -133,8 +170,8 @@ async function markerCentres(page: Page, color: string): Promise<Array<{ x: numb
         for (let x = 2; x < width - 2; x++) {
           if (!is(x, y)) continue;
           let all = true;
-          for (let dy = -2; dy <= 2 && all; dy++)
-            for (let dx = -2; dx <= 2 && all; dx++) all = is(x + dx, y + dy);
+          for (let dy = -1; dy <= 1 && all; dy++)
+            for (let dx = -1; dx <= 1 && all; dx++) all = is(x + dx, y + dy);
           if (!all) continue;
           const cell = `${Math.floor(x / 12)}:${Math.floor(y / 12)}`;
           if (cells.has(cell)) continue;
@@ -145,6 +182,70 @@ async function markerCentres(page: Page, color: string): Promise<Array<{ x: numb
     }
     return found;
   }, color);
+}
+
+/**
+ * Zooms in on the newest bars of the strategy chart so markers stand apart, hovers signal
+ * circles until one shows its "why it fired" tooltip, and checks it against `chart` (the API's):
+ * the rule as written, each term's value, and every indicator line's value on that bar.
+ */
+async function hoverSignal(
+  page: Page,
+  chart: StrategyChart,
+): Promise<{ terms: Array<{ text: string; value: number }>; indicators: number }> {
+  const box = (await page.getByTestId('strategy-chart').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.3);
+  for (let i = 0; i < 10; i++) await page.mouse.wheel(0, -300);
+  await page.waitForTimeout(300);
+  const tooltip = page.getByTestId('signal-tooltip');
+  const centres = [
+    ...(await markerCentres(page, COLORS.entryLong)),
+    ...(await markerCentres(page, COLORS.entryShort)),
+    ...(await markerCentres(page, COLORS.exit)),
+  ];
+  expect(centres.length, 'signal circles on screen').toBeGreaterThan(0);
+  let found = false;
+  for (const c of centres.slice(0, 30)) {
+    await page.mouse.move(c.x, c.y);
+    found = await tooltip.waitFor({ state: 'visible', timeout: 700 }).then(
+      () => true,
+      () => false,
+    );
+    if (found) break;
+  }
+  expect(found, 'a signal marker answered the hover').toBe(true);
+  const time = Number(await tooltip.getAttribute('data-time'));
+  const rule = await tooltip.getAttribute('data-rule');
+  const row = chart.signals.find((s) => s.time === time && s.rule === rule);
+  expect(row, `the API has a ${rule} signal at ${time}`).toBeDefined();
+  await expect(tooltip.getByTestId('signal-expression')).toHaveText(row!.expression);
+  const terms = await tooltip.getByTestId('signal-term').evaluateAll((els) =>
+    els.map((e) => ({
+      text: e.getAttribute('data-term') ?? '',
+      value: Number(e.getAttribute('data-value')),
+    })),
+  );
+  expect(terms).toEqual(row!.terms);
+  const shown = await tooltip
+    .getByTestId('signal-indicator')
+    .evaluateAll((els) =>
+      els.map(
+        (e) => [e.getAttribute('data-name') ?? '', Number(e.getAttribute('data-value'))] as const,
+      ),
+    );
+  const expected = chart.indicators.flatMap((i) =>
+    i.lines.flatMap((l) => {
+      const p = l.points.find((x) => x.time === time);
+      return p === undefined ? [] : [[l.name, p.value] as const];
+    }),
+  );
+  expect(new Map(shown)).toEqual(new Map(expected));
+  // A term naming an indicator line holds that line's value on the bar.
+  for (const t of terms) {
+    const line = expected.find(([name]) => name === t.text);
+    if (line) expect(t.value).toBe(line[1]);
+  }
+  return { terms, indicators: shown.length };
 }
 
 test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
@@ -239,59 +340,10 @@ test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
       for (const marker of ['entryLong', 'entryShort', 'exit', 'buy', 'sell'])
         expect(drawn.counts[marker]![0], `${marker} markers on the price pane`).toBeGreaterThan(20);
 
-      // Zoom in on the newest bars so markers stand apart, then hover signal circles until one
-      // says why it fired; its rule and terms must be the API's signal row, digit for digit.
-      const box = (await strategyChart.boundingBox())!;
-      await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.3);
-      for (let i = 0; i < 12; i++) await page.mouse.wheel(0, -300);
-      await page.waitForTimeout(300);
-      const tooltip = page.getByTestId('signal-tooltip');
-      const centres = [
-        ...(await markerCentres(page, COLORS.entryLong)),
-        ...(await markerCentres(page, COLORS.entryShort)),
-      ];
-      expect(centres.length).toBeGreaterThan(0);
-      const shows = (): Promise<boolean> =>
-        tooltip.waitFor({ state: 'visible', timeout: 700 }).then(
-          () => true,
-          () => false,
-        );
-      let found = false;
-      for (const c of centres.slice(0, 20)) {
-        await page.mouse.move(c.x, c.y);
-        if ((found = await shows())) break;
-      }
-      expect(found, 'a signal marker answered the hover').toBe(true);
-      const time = Number(await tooltip.getAttribute('data-time'));
-      const rule = await tooltip.getAttribute('data-rule');
-      const row = chart.signals.find((s) => s.time === time && s.rule === rule);
-      expect(row, `the API has a ${rule} signal at ${time}`).toBeDefined();
-      await expect(tooltip.getByTestId('signal-expression')).toHaveText(row!.expression);
-      const terms = await tooltip.getByTestId('signal-term').evaluateAll((els) =>
-        els.map((e) => ({
-          text: e.getAttribute('data-term') ?? '',
-          value: Number(e.getAttribute('data-value')),
-        })),
-      );
-      expect(terms).toEqual(row!.terms);
-      expect(terms.length).toBeGreaterThanOrEqual(2);
-      // Beside the terms, every indicator line's value on that bar: the API's points there.
-      const shown = await tooltip
-        .getByTestId('signal-indicator')
-        .evaluateAll((els) =>
-          els.map(
-            (e) =>
-              [e.getAttribute('data-name') ?? '', Number(e.getAttribute('data-value'))] as const,
-          ),
-        );
-      const expected = chart.indicators.flatMap((i) =>
-        i.lines.flatMap((l) => {
-          const p = l.points.find((x) => x.time === time);
-          return p === undefined ? [] : [[l.name, p.value] as const];
-        }),
-      );
-      expect(shown).toHaveLength(8);
-      expect(new Map(shown)).toEqual(new Map(expected));
+      // Hovering a signal circle says why it fired: the API's signal row, digit for digit.
+      const why = await hoverSignal(page, chart);
+      expect(why.terms.length).toBeGreaterThanOrEqual(2);
+      expect(why.indicators).toBe(8);
       await page.screenshot({ path: join(SHOTS, 'chart-modes-why-it-fired.png') });
 
       // Performance: the equity curve over price's pane, its drawdown in the pane below.
@@ -339,6 +391,108 @@ test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
       await page.getByTestId('chart-mode-price').click();
       await expect(page.getByTestId('candle-chart')).toBeVisible();
       await expect(page.getByTestId('strategy-chart')).toHaveCount(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      close();
+    }
+  });
+});
+
+test.describe('the strategy chart of a live main on a replay of real BTC/USDT minutes', () => {
+  const currentHost = useHeadlessHost(test, 'parallax-e2e-chart-live-');
+  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+
+  test('main trades the replay; its chart shows its signals with why they fired and its open position as stop and target lines', async ({
+    page,
+  }) => {
+    test.setTimeout(240_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.goto(currentHost().url);
+    await expect(page.getByTestId('status-bar')).toContainText('connected (headless)');
+    const { api, close } = await connectHostApi(currentHost().url);
+    try {
+      await page.getByTestId('import-input').setInputFiles(sharedDataPath(BTCUSDT_1M));
+      await expect(page.getByTestId('import-report')).toContainText('30,240 bars of BTC/USDT 1m', {
+        timeout: 60_000,
+      });
+      // Main of the MACD + RSI template on a replay of the month; it ends the month long, with
+      // a stop and a target (a backtest of the same bars says so). Wide safety limits: the
+      // template loses more than 5% on the way, which would stop it (tested elsewhere). The
+      // breaker's daily loss counts the wall-clock day, in which a replayed month is one day.
+      await api.selectFeed({ kind: 'replay', series: SERIES, speed: 1 });
+      await api.setCircuitBreakerLimits({
+        maxDrawdownPct: 100,
+        maxDailyLossPct: 100,
+        maxConsecutiveLosses: 100_000,
+        maxOrdersPerMinute: 1_000_000,
+      });
+      const deployed = await api.deployStrategy({
+        templateId: 'macd-rsi-confirmation',
+        variants: 0,
+        safety: { maxLossPct: 50, maxDrawdownPct: 50 },
+      });
+      const mainId = deployed.strategy.mainVariantId;
+      await api.setReplaySpeed({ speed: 'max' });
+      await expect
+        .poll(async () => (await api.getFeedStatus({})).state, { timeout: 120_000 })
+        .toBe('ended');
+      // Main has read every bar: its last 15-minute bar is the month's last (21 March, 23:45 UTC).
+      const last = Date.UTC(2023, 2, 21, 23, 45);
+      await expect
+        .poll(
+          async () =>
+            (await api.listVariants({})).find((v) => v.variantId === mainId)?.metrics.lastTime,
+          { timeout: 60_000 },
+        )
+        .toBe(last);
+      await expect
+        .poll(async () => (await api.listPositions({})).find((p) => p.variantId === mainId), {
+          timeout: 30_000,
+        })
+        .toBeDefined();
+      const position = (await api.listPositions({})).find((p) => p.variantId === mainId)!;
+      expect(position.stopPrice).not.toBeNull();
+      expect(position.targetPrice).not.toBeNull();
+
+      await page.getByTestId('chart-source').focus();
+      await page.getByTestId('chart-source').selectOption(`variant:${mainId}`);
+      await page.getByTestId('chart-mode-strategy').click();
+      const chart = await api.getStrategyChart({
+        source: { kind: 'variant', variantId: mainId },
+        limit: 100_000,
+      });
+      expect(chart.position).toMatchObject({
+        side: position.side,
+        entryPrice: position.entryPrice,
+        stopPrice: position.stopPrice,
+        targetPrice: position.targetPrice,
+      });
+      expect(chart.signals.length).toBeGreaterThan(10);
+      const strategyChart = page.getByTestId('strategy-chart');
+      await expect(strategyChart).toHaveAttribute('data-bars', String(chart.candles.length));
+      await expect(strategyChart).toHaveAttribute('data-panes', '3');
+
+      // The stop below and the target above, as lines across the price pane.
+      const stops = await horizontalLines(page, COLORS.stop);
+      const targets = await horizontalLines(page, COLORS.target);
+      expect(stops.length, 'a stop line').toBeGreaterThan(0);
+      expect(targets.length, 'a target line').toBeGreaterThan(0);
+      if (position.side === 'long') expect(Math.min(...targets)).toBeLessThan(Math.min(...stops));
+      await page.screenshot({ path: join(SHOTS, 'chart-modes-live-position.png') });
+
+      // Why a live signal fired: the stored record, as the API gives it.
+      const why = await hoverSignal(page, chart);
+      expect(why.indicators).toBe(4);
+      await page.screenshot({ path: join(SHOTS, 'chart-modes-live-why.png') });
+
+      // Its performance: equity marked at every bar it traded.
+      await page.getByTestId('chart-mode-performance').click();
+      await expect(page.getByTestId('performance-chart')).toHaveAttribute(
+        'data-points',
+        String(chart.equity.length),
+      );
       expect(pageErrors).toEqual([]);
     } finally {
       close();

@@ -5,6 +5,7 @@ import {
   LineSeries,
   LineStyle,
   LineType,
+  type AutoscaleInfo,
   type IChartApi,
   type IPriceLine,
   type ISeriesApi,
@@ -71,9 +72,13 @@ export class StrategyChartView {
   private readonly volume: ISeriesApi<'Histogram'>;
   private readonly markers: ISeriesMarkersPluginApi<Time>;
   private lines = new Map<string, LineApi>();
+  /** Each line's points (epoch ms, value), for the values on a hovered marker's own bar. */
+  private points = new Map<string, { times: number[]; values: number[] }>();
   private lastTimes = new Map<string, number>();
   private priceLines: IPriceLine[] = [];
   private positionKey = '';
+  /** Entry, stop and target of the open position: kept in view by the price scale. */
+  private levels: number[] = [];
   private lastCandle = -1;
   private signals: SignalRow[] = [];
   private trades: TradeRow[] = [];
@@ -91,6 +96,19 @@ export class StrategyChartView {
       borderVisible: false,
       wickUpColor: CANDLE_UP,
       wickDownColor: CANDLE_DOWN,
+      // The open position's stop and target stay on screen (a liquidation far away does not
+      // squash the candles: it is left out).
+      autoscaleInfoProvider: (original: () => AutoscaleInfo | null) => {
+        const info = original();
+        if (info?.priceRange == null || this.levels.length === 0) return info;
+        return {
+          ...info,
+          priceRange: {
+            minValue: Math.min(info.priceRange.minValue, ...this.levels),
+            maxValue: Math.max(info.priceRange.maxValue, ...this.levels),
+          },
+        };
+      },
     });
     this.volume = this.chart.addSeries(HistogramSeries, {
       priceScaleId: 'volume',
@@ -108,6 +126,7 @@ export class StrategyChartView {
   public show(chart: StrategyChart): LegendEntry[] {
     for (const line of this.lines.values()) this.chart.removeSeries(line);
     this.lines = new Map();
+    this.points = new Map();
     this.lastTimes = new Map();
     this.candles.setData(chart.candles.map(toCandle));
     this.volume.setData(chart.candles.map(toVolume));
@@ -135,6 +154,10 @@ export class StrategyChartView {
             );
         series.setData(line.points.map(toLine));
         this.lines.set(line.name, series);
+        this.points.set(line.name, {
+          times: line.points.map((p) => p.time),
+          values: line.points.map((p) => p.value),
+        });
         this.lastTimes.set(line.name, line.points.at(-1)?.time ?? -1);
         legend.push({ name: line.name, color, pane: paneIndex, timeframe: overlay.timeframe });
       }
@@ -169,9 +192,17 @@ export class StrategyChartView {
         const series = this.lines.get(line.name);
         if (series === undefined) continue;
         let last = this.lastTimes.get(line.name) ?? -1;
+        const kept = this.points.get(line.name);
         for (const p of line.points) {
           if (p.time < last) continue;
           series.update(toLine(p));
+          if (kept !== undefined) {
+            if (kept.times.at(-1) === p.time) kept.values[kept.values.length - 1] = p.value;
+            else {
+              kept.times.push(p.time);
+              kept.values.push(p.value);
+            }
+          }
           last = p.time;
         }
         this.lastTimes.set(line.name, last);
@@ -196,12 +227,28 @@ export class StrategyChartView {
     this.chart.remove();
   }
 
+  /** Every line's value on the bar at `time` (lines still warming up there are left out). */
+  private valuesAt(time: number): Array<{ name: string; value: number }> {
+    const out: Array<{ name: string; value: number }> = [];
+    for (const [name, { times, values }] of this.points) {
+      const i = indexOf(times, time);
+      if (i >= 0) out.push({ name, value: values[i] as number });
+    }
+    return out;
+  }
+
   private setPosition(position: StrategyChart['position']): void {
     const key = JSON.stringify(position);
     if (key === this.positionKey) return;
     this.positionKey = key;
     for (const line of this.priceLines) this.candles.removePriceLine(line);
     this.priceLines = [];
+    this.levels =
+      position === null
+        ? []
+        : [position.entryPrice, position.stopPrice, position.targetPrice].filter(
+            (p): p is number => p !== null,
+          );
     if (position === null) return;
     const level = (price: number | null, color: string, title: string, dashed: boolean): void => {
       if (price === null) return;
@@ -238,18 +285,35 @@ export class StrategyChartView {
     }
     if (id === this.hovered) return;
     this.hovered = id;
+    const signal = ref.kind === 'signal' ? (this.signals[ref.index] ?? null) : null;
+    const trade = ref.kind === 'signal' ? null : (this.trades[ref.index] ?? null);
+    // The marker's own bar, not the crosshair's: a marker can be wider than its bar.
+    const time =
+      signal?.time ??
+      (trade === null ? null : ref.kind === 'entry' ? trade.entryTime : trade.exitTime);
     this.onHover({
       ref,
       x: param.point.x,
       y: param.point.y,
-      signal: ref.kind === 'signal' ? (this.signals[ref.index] ?? null) : null,
-      trade: ref.kind === 'signal' ? null : (this.trades[ref.index] ?? null),
-      indicators: [...this.lines].flatMap(([name, series]) => {
-        const data = param.seriesData.get(series);
-        return data !== undefined && 'value' in data ? [{ name, value: data.value }] : [];
-      }),
+      signal,
+      trade,
+      indicators: time === null ? [] : this.valuesAt(time),
     });
   }
+}
+
+/** Index of `time` in ascending `times`, or -1. */
+function indexOf(times: readonly number[], time: number): number {
+  let lo = 0;
+  let hi = times.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = times[mid] as number;
+    if (t === time) return mid;
+    if (t < time) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 function sameSignals(a: readonly SignalRow[], b: readonly SignalRow[]): boolean {
