@@ -1,0 +1,205 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import WebSocket from 'ws';
+import type { Api } from '../../src/shared/api';
+import { createApiClient } from '../../src/shared/api-client';
+import { toDisposable } from '../../src/shared/disposable';
+import { ServerFrameSchema, type CallOutcome } from '../../src/shared/wire';
+import { useHeadlessHost } from '../support/headless-process';
+import { BTCUSDT_1M } from '../support/real-candles';
+import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
+
+const SHOTS = join(PROJECT_ROOT, 'test-results/screenshots');
+/** Colours of src/renderer/src/chart/chart-theme.ts. */
+const EQUITY = [0x4c, 0x9a, 0xff] as const;
+const BUY = [0x4f, 0x8c, 0xff] as const;
+const SELL = [0xff, 0xb3, 0x00] as const;
+
+/** The typed API over the host's WebSocket, as a second client beside the page. */
+async function connectHostApi(pageUrl: string): Promise<{ api: Api; close: () => void }> {
+  const url = new URL(pageUrl);
+  const ws = new WebSocket(
+    `ws://${url.host}/api?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`,
+  );
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const pending = new Map<number, (outcome: CallOutcome) => void>();
+  ws.on('message', (data) => {
+    const frame = ServerFrameSchema.parse(JSON.parse(String(data)));
+    if (frame.type === 'result' && frame.id !== null) pending.get(frame.id)?.(frame.outcome);
+  });
+  let nextId = 1;
+  const api = createApiClient({
+    call: (method, params) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        pending.set(id, resolve);
+        ws.send(JSON.stringify({ type: 'call', id, method, params }));
+      }),
+    onEvent: () => toDisposable(() => {}),
+  });
+  return { api, close: () => ws.close() };
+}
+
+/** Pixels near `color` in the canvases under `testId`. */
+async function pixelsOf(page: Page, testId: string, color: readonly number[]): Promise<number> {
+  return page.evaluate(
+    ({ testId, color }) => {
+      let n = 0;
+      for (const canvas of document.querySelectorAll<HTMLCanvasElement>(
+        `[data-testid=${testId}] canvas`,
+      )) {
+        if (canvas.width === 0 || canvas.height === 0) continue;
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3] === 0) continue;
+          const dist =
+            Math.abs(d[i]! - color[0]!) +
+            Math.abs(d[i + 1]! - color[1]!) +
+            Math.abs(d[i + 2]! - color[2]!);
+          if (dist < 24) n++;
+        }
+      }
+      return n;
+    },
+    { testId, color },
+  );
+}
+
+test.describe('the backtest page on real BTC/USDT minutes', () => {
+  const currentHost = useHeadlessHost(test, 'parallax-e2e-backtest-page-');
+  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+
+  test('a template with edited parameters runs over a chosen range with a progress bar; trades, equity and metrics are the API result; the tested parameters deploy as main with variants', async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.goto(currentHost().url);
+    await expect(page.getByTestId('status-bar')).toContainText('connected (headless)');
+    const { api, close } = await connectHostApi(currentHost().url);
+    try {
+      await page.getByTestId('import-input').setInputFiles(sharedDataPath(BTCUSDT_1M));
+      await expect(page.getByTestId('import-report')).toContainText('30,240 bars of BTC/USDT 1m', {
+        timeout: 60_000,
+      });
+      await page.getByTestId('nav-backtest').click();
+      const panel = page.getByTestId('backtest-panel');
+      await panel.getByTestId('backtest-template').selectOption('ema-crossover-trend');
+      // The template's parameters, at their defaults; two edited, one choice changed.
+      await expect(panel.getByTestId('param-fast')).toHaveValue('9');
+      await panel.getByTestId('param-fast').fill('20');
+      await panel.getByTestId('param-slow').fill('50');
+      await panel.getByTestId('param-trendTimeframe').selectOption({ label: '4h' });
+      await panel.getByTestId('backtest-from').fill('2023-03-02');
+      await panel.getByTestId('backtest-to').fill('2023-03-20');
+
+      // Every text the status shows while it runs, to see the bar move.
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { statusSeen: string[] }).statusSeen = seen;
+        new MutationObserver(() => {
+          const el = document.querySelector('[data-testid=backtest-status]');
+          const bar = document.querySelector<HTMLProgressElement>(
+            '[data-testid=backtest-progress]',
+          );
+          if (el?.textContent) seen.push(`${el.textContent}|${bar?.value ?? ''}`);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      await panel.getByTestId('backtest-run').click();
+      await expect(panel.getByTestId('backtest-progress')).toBeVisible();
+      await expect(panel.getByTestId('backtest-status')).toContainText('completed · 100%', {
+        timeout: 60_000,
+      });
+      await expect(panel.getByTestId('backtest-progress')).toHaveJSProperty('value', 1);
+      const seen = await page.evaluate(
+        () => (window as unknown as { statusSeen: string[] }).statusSeen,
+      );
+      const partial = seen.filter(
+        (s) => /^running · (\d+)%/.exec(s) && !s.startsWith('running · 0%'),
+      );
+      expect(partial.length, `progress shown while running: ${seen.join(', ')}`).toBeGreaterThan(0);
+
+      // What the page shows is the host's result of exactly these inputs.
+      const runId = (await page.getByTestId('chart-source').inputValue()).replace('backtest:', '');
+      const result = await api.getBacktestResult({ runId });
+      expect(result.parameters).toEqual({
+        maType: 'ema',
+        fast: 20,
+        slow: 50,
+        trendPeriod: 50,
+        trendTimeframe: '4h',
+      });
+      expect(result.from).toBe(Date.UTC(2023, 2, 2));
+      expect(result.to).toBe(Date.UTC(2023, 2, 21) - 1);
+      expect(result.bars).toBe(19 * 1440);
+      const trades = result.trades.length;
+      expect(trades).toBeGreaterThan(5);
+      await expect(panel.getByTestId('metric-trades')).toHaveText(String(trades));
+      await expect(panel.getByTestId('metric-roi')).toHaveText(
+        `${result.metrics!.roiPct.toFixed(2)}%`,
+      );
+      await expect(panel.getByTestId('backtest-trades').locator('tbody tr')).toHaveCount(trades);
+      const last = result.trades.at(-1)!;
+      await expect(panel.getByTestId('backtest-trades').locator('tbody tr').last()).toContainText(
+        last.netPnl.toFixed(2),
+      );
+
+      // Its equity curve beside the metrics, point for point, drawn.
+      const equity = panel.getByTestId('backtest-equity');
+      await expect(equity).toHaveAttribute('data-points', String(result.equity.length));
+      expect(result.equity).toHaveLength((19 * 1440) / 5);
+      expect(await pixelsOf(page, 'backtest-equity', EQUITY)).toBeGreaterThan(100);
+
+      // Its trades on the chart: the strategy mode of the run, over the tested range.
+      await expect(page.getByTestId('chart-workspace')).toHaveAttribute('data-mode', 'strategy');
+      await expect(page.getByTestId('strategy-chart')).toHaveAttribute(
+        'data-bars',
+        String((19 * 1440) / 5),
+      );
+      await expect(page.getByTestId('strategy-chart-counts')).toContainText(`${trades} trades`);
+      await expect
+        .poll(async () =>
+          Math.min(
+            await pixelsOf(page, 'strategy-chart', BUY),
+            await pixelsOf(page, 'strategy-chart', SELL),
+          ),
+        )
+        .toBeGreaterThan(20);
+      await page.screenshot({ path: join(SHOTS, 'backtest-page-result.png') });
+
+      // Deploy the tested parameters: main plus three variants, paper trading on the feed.
+      await panel.getByTestId('deploy-count').fill('3');
+      await panel.getByTestId('deploy-variants').click();
+      await expect(panel.getByTestId('deploy-result')).toContainText('main + 3 variants', {
+        timeout: 30_000,
+      });
+      const [deployed] = await api.listStrategies({});
+      expect(deployed).toMatchObject({ templateId: 'ema-crossover-trend', variantCount: 3 });
+      const rows = await api.listVariants({ strategyId: deployed!.strategyId });
+      expect(rows).toHaveLength(4);
+      expect(rows.find((r) => r.role === 'main')!.parameters).toEqual(result.parameters);
+
+      // …or as main alone.
+      await panel.getByTestId('deploy-main').click();
+      await expect(panel.getByTestId('deploy-result')).toContainText('main alone', {
+        timeout: 30_000,
+      });
+      const strategies = await api.listStrategies({});
+      expect(strategies).toHaveLength(2);
+      const alone = strategies.find((s) => s.strategyId !== deployed!.strategyId)!;
+      expect(alone.variantCount).toBe(0);
+      const [aloneMain] = await api.listVariants({ strategyId: alone.strategyId });
+      expect(aloneMain!.parameters).toEqual(result.parameters);
+      await page.screenshot({ path: join(SHOTS, 'backtest-page-deployed.png') });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      close();
+    }
+  });
+});
