@@ -371,6 +371,39 @@ describe('the variant manager through the workstation API, on replayed real BTC/
     expect(judged.every((r) => r.promotion!.dsr.trials === 102)).toBe(true);
   });
 
+  it('when the feed switches to another series then the variants wait, saying so, and catch up from the store when it returns', async () => {
+    const before = lastTime();
+    ok(await ws.dispatcher.dispatch('selectFeed', { kind: 'simulated', seed: 3 }));
+    const waiting = ok<VariantRow[]>(await ws.dispatcher.dispatch('listVariants', {}));
+    const running = waiting.filter((v) => v.status === 'running');
+    expect(running.length).toBeGreaterThan(0);
+    for (const v of running)
+      expect(v.statusReason).toBe(
+        'waiting for the binanceus BTC/USDT 1m feed: the feed shows simulated SIM/USDT 1m',
+      );
+    const watched = ws.variants.instanceOf(running[0]!.variantId)!;
+    const barsBefore = watched.metrics.bars;
+    // Back on BTC two days later: the two days in between are traded from the store first.
+    const resumeAt = before + 2 * DAY + 60_000;
+    ok(
+      await ws.dispatcher.dispatch('selectFeed', {
+        kind: 'replay',
+        series: BTC,
+        speed: 'max',
+        from: resumeAt,
+        to: resumeAt + DAY - 1,
+      }),
+    );
+    const back = ok<VariantRow[]>(await ws.dispatcher.dispatch('listVariants', {}));
+    expect(back.filter((v) => v.status === 'running').every((v) => v.statusReason === null)).toBe(
+      true,
+    );
+    await play(ws, clock);
+    expect(lastTime()).toBe(resumeAt + DAY - 60_000);
+    // Every 5-minute bar from the one after `before` to the end, none skipped.
+    expect(watched.metrics.bars - barsBefore).toBe((resumeAt + DAY - before - 60_000) / 300_000);
+  });
+
   function openPnl(variantId: string): number {
     return ws.variants.listPositions().find((p) => p.variantId === variantId)?.unrealisedPnl ?? 0;
   }
