@@ -48,6 +48,19 @@ export function Leaderboard({ onDeploy }: { onDeploy: () => void }): React.JSX.E
     else void controlVariant(variantId, command);
   }, []);
   const dialogRow = dialog ? variants[dialog.variantId] : undefined;
+  const noTradesHint = useMemo(() => {
+    let trades = 0;
+    let warmUp = 0;
+    for (const r of rows) {
+      trades += r.metrics.tradeCount;
+      if (r.status !== 'stopped' && r.status !== 'error')
+        warmUp = Math.max(warmUp, r.warmUpBarsLeft);
+    }
+    if (rows.length === 0 || trades > 0) return null;
+    return warmUp > 0
+      ? `no trades yet — variants need about ${warmUp.toLocaleString()} ${warmUp === 1 ? 'bar' : 'bars'} to warm up`
+      : 'no trades yet — waiting for the entry rules to fire';
+  }, [rows]);
   const anyPaper = rows.some((r) => r.mode === 'paper');
 
   return (
@@ -71,6 +84,11 @@ export function Leaderboard({ onDeploy }: { onDeploy: () => void }): React.JSX.E
               </option>
             ))}
           </select>
+        )}
+        {noTradesHint && (
+          <span className="muted" data-testid="leaderboard-hint">
+            {noTradesHint}
+          </span>
         )}
         <span className="spacer" />
         <button
