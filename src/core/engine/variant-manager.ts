@@ -1649,13 +1649,18 @@ function compileConfig(config: unknown): CompiledStrategy['config'] {
   return compileOrThrow(config, {}, 'config').config;
 }
 
-/** A fresh instance's checkpoint with the id counters of the instance it replaces. */
+/**
+ * A fresh instance's checkpoint with the id counters of the instance it replaces, so a restarted
+ * variant's order and trade ids go on. `warm` lets the warm-up that follows decide warmth on its
+ * own (a restore never makes an instance warmer than its checkpoint said).
+ */
 function withCounters(
   cp: InstanceCheckpoint,
   counters: { nextOrderId: number; nextTradeId: number },
 ): InstanceCheckpoint {
   return {
     ...cp,
+    warm: true,
     exchange: {
       ...cp.exchange,
       nextOrderId: Math.max(cp.exchange.nextOrderId, counters.nextOrderId),
