@@ -11,7 +11,7 @@ import {
 } from '../shared/market';
 import { ApiDispatcher, UserFacingError } from './api/api-dispatcher';
 import { ApiEventHub } from './api/api-event-hub';
-import { pendingHandlers } from './api/pending-handlers';
+import { chartHandlers, StrategyChartService, storedThenFeedBars } from './chart';
 import { VariantManager, type VariantFeedView } from './engine/variant-manager';
 import { HistoryImporter } from './history/history-importer';
 import { TimeframeAggregator } from './market/aggregation';
@@ -63,6 +63,8 @@ export class Workstation implements Disposable {
   public readonly backtests: BacktestService;
   /** Deployed strategies: main and its variants on the current feed. */
   public readonly variants: VariantManager;
+  /** Strategy, performance and comparison charts of backtest runs and live variants. */
+  public readonly charts: StrategyChartService;
   private readonly settings: AppSettingRepository;
   private readonly clock: Clock;
   private readonly importer: HistoryImporter;
@@ -124,6 +126,13 @@ export class Workstation implements Disposable {
     this.selection = opened;
     this.shown = this.shownSeries(selection);
     this.variants.onFeedChanged(this.feed.series);
+    this.charts = new StrategyChartService({
+      db: this.db,
+      candles: this.candles,
+      backtests: this.backtests,
+      live: this.variants,
+      liveBars: storedThenFeedBars(this.candles, () => this.feed),
+    });
     this.attachFeed();
     this.scheduleStatus();
     this.dispatcher = new ApiDispatcher(this.handlers());
@@ -319,7 +328,7 @@ export class Workstation implements Disposable {
 
   private handlers(): ApiHandlers {
     return {
-      ...pendingHandlers(),
+      ...chartHandlers(this.charts),
       getAppInfo: () => ({
         name: 'Parallax',
         version: this.options.appVersion,

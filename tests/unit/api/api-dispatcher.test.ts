@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiMethods, type ApiHandlers } from '../../../src/shared/api';
 import { ApiDispatcher, UserFacingError } from '../../../src/core/api/api-dispatcher';
-import { refusingHandlers } from '../../../src/core/api/pending-handlers';
+import { refusingHandlers } from '../../support/refusing-handlers';
 import { formatIssuePath } from '../../../src/shared/api-errors';
 
 const feedStatus = {
