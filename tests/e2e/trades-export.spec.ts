@@ -8,7 +8,7 @@ import { toDisposable } from '../../src/shared/disposable';
 import type { LiveTradeFilter, LiveTradeRow } from '../../src/shared/variants';
 import { ServerFrameSchema, type CallOutcome } from '../../src/shared/wire';
 import { useHeadlessHost } from '../support/headless-process';
-import { BTCUSDT_1M } from '../support/real-candles';
+import { BTCUSDT_1M, btcUsdtMinutes } from '../support/real-candles';
 import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
 
 const SHOTS = join(PROJECT_ROOT, 'test-results/screenshots');
@@ -46,6 +46,33 @@ async function connectHostApi(pageUrl: string): Promise<{ api: Api; close: () =>
     },
   });
   return { api, close: () => ws.close() };
+}
+
+/**
+ * The replay has ended and the engine has read every bar: each variant has stopped or marked its
+ * last bar (its timeframe's last closed bar is at most 10 minutes before the file's last minute),
+ * and the trade count holds between two reads. Only then are the numbers final.
+ */
+async function waitUntilReplayDigested(api: Api): Promise<void> {
+  const lastMinute = btcUsdtMinutes().at(-1)!.time;
+  let previousTrades = -1;
+  await expect
+    .poll(
+      async () => {
+        const behind = (await api.listVariants({})).filter(
+          (r) =>
+            r.status !== 'stopped' &&
+            r.status !== 'error' &&
+            (r.metrics.lastTime ?? 0) < lastMinute - 10 * 60_000,
+        ).length;
+        const trades = (await api.listLiveTrades({ filter: {}, limit: 100_000 })).length;
+        const settled = behind === 0 && trades === previousTrades;
+        previousTrades = trades;
+        return settled;
+      },
+      { timeout: 60_000, intervals: [500] },
+    )
+    .toBe(true);
 }
 
 /** RFC 4180 CSV to rows of fields (quoted fields may hold commas, quotes and newlines). */
@@ -156,6 +183,7 @@ test.describe('the trades page on replayed real BTC/USDT minutes', () => {
       });
       await api.setReplaySpeed({ speed: 'max' });
       await expect(page.getByTestId('feed-state')).toHaveText('ended', { timeout: 120_000 });
+      await waitUntilReplayDigested(api);
       const all = await api.listLiveTrades({ filter: {}, limit: 100_000 });
       expect(all.length).toBeGreaterThan(20);
       expect(all.length).toBeLessThanOrEqual(5_000);
