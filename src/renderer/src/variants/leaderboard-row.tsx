@@ -95,6 +95,7 @@ export const LeaderboardRow = memo(function LeaderboardRow({
         data-col="status"
         className={`status status-${row.status}`}
         title={row.statusReason ?? undefined}
+        aria-label={row.statusReason ? `${statusText(row)}: ${row.statusReason}` : undefined}
       >
         {statusText(row)}
         {row.statusReason && (
