@@ -14,7 +14,7 @@ import {
 } from '../execution';
 import type { IndicatorLease, IndicatorReader, IndicatorSet } from '../indicators';
 import { MetricsTracker, SINGLE_TRIAL, type MetricSnapshot, type TrialStats } from '../metrics';
-import type { ClosedBarValues, CompiledStrategy, RuleName } from '../strategy';
+import type { CompiledStrategy, RuleName } from '../strategy';
 import type { EngineRecordSink, SignalAction } from './engine-records';
 import type { EquityCurve } from './equity-curve';
 import {
@@ -69,22 +69,6 @@ export interface StrategyInstanceOptions {
   readonly equityCurve?: EquityCurve;
 }
 
-/** The values of the bar that just closed, mutated in place: one object per instance, not per bar. */
-class BarValues implements ClosedBarValues {
-  public open = 0;
-  public high = 0;
-  public low = 0;
-  public close = 0;
-  public volume = 0;
-
-  public constructor(public readonly outputs: readonly Float64Array[]) {}
-
-  public indicator(slot: number, output: number): number {
-    const values = this.outputs[slot];
-    return values === undefined ? Number.NaN : (values[output] ?? Number.NaN);
-  }
-}
-
 const SIGNAL_EXIT: ExitOrderRequest = Object.freeze({ type: 'exit', reason: 'signal' });
 
 /**
@@ -114,7 +98,8 @@ export class StrategyInstance implements Disposable {
   private readonly indicatorSet: IndicatorSet;
   private readonly leases: IndicatorLease[];
   private readonly readers: IndicatorReader[];
-  private readonly values: BarValues;
+  /** This instance's own rules and their history, reading the shared indicators' outputs. */
+  private readonly rules: ReturnType<CompiledStrategy['instantiate']>;
   private readonly tests: CompiledStrategy['tests'];
   private readonly sink: EngineRecordSink | undefined;
   private readonly equityCurve: EquityCurve | undefined;
@@ -151,8 +136,8 @@ export class StrategyInstance implements Disposable {
       }),
     );
     this.readers = this.leases.map((l) => l.indicator);
-    this.values = new BarValues(this.readers.map((r) => r.outputs));
-    this.tests = options.strategy.tests;
+    this.rules = options.strategy.instantiate(this.readers.map((r) => r.outputs));
+    this.tests = this.rules.tests;
     const frames = new Set<Timeframe>([this.timeframe]);
     for (const r of options.strategy.requirements) frames.add(r.timeframe);
     this.timeframes = [...frames];
@@ -375,14 +360,8 @@ export class StrategyInstance implements Disposable {
 
   private evaluate(bar: Candle, trading: boolean): void {
     this._lastBarTime = bar.time;
-    const v = this.values;
-    v.open = bar.open;
-    v.high = bar.high;
-    v.low = bar.low;
-    v.close = bar.close;
-    v.volume = bar.volume;
     this._bars++;
-    this.strategy.observe(v);
+    this.rules.observeBar(bar);
     if (!this._warm && !this.becomeWarm()) return;
     if (trading) this.act(bar.time);
   }
@@ -457,7 +436,7 @@ export class StrategyInstance implements Disposable {
       rule,
       action,
       orderId,
-      terms: this.strategy.explain(rule),
+      terms: this.rules.explain(rule),
     });
   }
 

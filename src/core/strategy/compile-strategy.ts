@@ -4,7 +4,13 @@ import {
   type IndicatorParamSpec,
   type IndicatorType,
 } from '../indicators/indicator-catalog';
-import type { CompiledStrategy, ResolvedRisk, RuleTests } from './compiled-strategy';
+import type {
+  BarFieldValues,
+  CompiledStrategy,
+  ResolvedRisk,
+  RuleTests,
+  StrategyEvaluator,
+} from './compiled-strategy';
 import {
   compileRule,
   countSubexpressions,
@@ -38,12 +44,6 @@ export type ParameterValues = Readonly<Record<string, number | string>>;
 export type CompileStrategyResult =
   | { readonly ok: true; readonly strategy: CompiledStrategy }
   | { readonly ok: false; readonly issues: readonly StrategyIssue[] };
-
-interface IndicatorFeed {
-  readonly ring: SeriesRingBuffer;
-  readonly slot: number;
-  readonly output: number;
-}
 
 function resolveParameters(
   config: StrategyConfig,
@@ -172,9 +172,6 @@ export function compileStrategy(
 
   // Slots are handed out in the order rules first read an indicator.
   const slots: string[] = [];
-  const seriesRings = new Map<string, SeriesRingBuffer>();
-  const feeds: IndicatorFeed[] = [];
-  const barRings = new Map<BarField, SeriesRingBuffer>();
   /** A series' identity: `slot:output` for an indicator output, the field name for a bar field. */
   const seriesKeyOf = (ref: { name: string; output: string | undefined }): string => {
     const ind = slotOfId.get(ref.name);
@@ -184,29 +181,9 @@ export function compileStrategy(
     const output = ref.output === undefined ? 0 : Math.max(0, ind.outputs.indexOf(ref.output));
     return `${slot}:${output}`;
   };
-  const sizing: CompileBindings = {
-    series: (ref) => {
-      const key = seriesKeyOf(ref);
-      const ind = slotOfId.get(ref.name);
-      if (!ind) {
-        const field = ref.name as BarField;
-        let ring = barRings.get(field);
-        if (!ring) barRings.set(field, (ring = new SeriesRingBuffer()));
-        return ring;
-      }
-      let ring = seriesRings.get(key);
-      if (!ring) {
-        ring = new SeriesRingBuffer();
-        seriesRings.set(key, ring);
-        const [slot = 0, output = 0] = key.split(':').map(Number);
-        feeds.push({ ring, slot, output });
-      }
-      return ring;
-    },
-    parameter: (name: string): number => {
-      const v = values.get(name);
-      return typeof v === 'number' ? v : NaN;
-    },
+  const parameter = (name: string): number => {
+    const v = values.get(name);
+    return typeof v === 'number' ? v : NaN;
   };
   // Validation parsed and checked these texts already, so parsing cannot fail here.
   const asts = new Map<RuleName, { text: string; ast: ExpressionNode }>();
@@ -214,50 +191,38 @@ export function compileStrategy(
     const text = config.rules[name];
     if (text !== undefined) asts.set(name, { text, ast: parseExpression(text) });
   }
-  // A first compilation sizes every history buffer; the second knows which series are read on
-  // the current bar only (cells, cheaper per bar) and which subexpressions repeat (cached).
-  for (const { text, ast } of asts.values()) compileRule(text, ast, sizing);
+  // A first compilation sizes every history buffer: how far back each series is read.
+  const sizing = new Map<string, SeriesRingBuffer>();
+  const sizingBindings: CompileBindings = {
+    series: (ref) => {
+      const key = seriesKeyOf(ref);
+      let ring = sizing.get(key);
+      if (!ring) sizing.set(key, (ring = new SeriesRingBuffer()));
+      return ring;
+    },
+    parameter,
+  };
+  for (const { text, ast } of asts.values()) compileRule(text, ast, sizingBindings);
   const counts = new Map<string, number>();
   for (const { ast } of asts.values()) countSubexpressions(ast, counts);
-  const cellKeys: string[] = [];
-  for (const [key, ring] of seriesRings) if (ring.size === 1) cellKeys.push(key);
-  for (const [field, ring] of barRings) if (ring.size === 1) cellKeys.push(field);
-  const cells = new Float64Array(cellKeys.length).fill(NaN);
-  const cellOf = new Map<string, SeriesCell>(cellKeys.map((k, index) => [k, { cells, index }]));
-  const bar = { value: 0 };
-  const bindings: CompileBindings = {
-    ...sizing,
-    cell: (ref) => cellOf.get(seriesKeyOf(ref)),
-    shared: {
-      keys: new Set([...counts].filter(([, n]) => n > 1).map(([k]) => k)),
-      bar,
-      nodes: new Map(),
-    },
-  };
-  const rules = new Map<RuleName, CompiledRule>();
-  for (const [name, { text, ast }] of asts) rules.set(name, compileRule(text, ast, bindings));
-  const cellPlan = {
-    cells,
-    bar,
-    feeds: feeds
-      .filter((f) => f.ring.size === 1)
-      .map((f) => ({
-        slot: f.slot,
-        output: f.output,
-        index: cellKeys.indexOf(`${f.slot}:${f.output}`),
-      })),
-    fields: (['open', 'high', 'low', 'close', 'volume'] as const).map((f) => cellKeys.indexOf(f)),
+  const depths = new Map([...sizing].map(([key, ring]) => [key, ring.size]));
+  const blueprint: RulesBlueprint = {
+    asts,
+    depths,
+    seriesKeyOf,
+    parameter,
+    repeated: new Set([...counts].filter(([, n]) => n > 1).map(([k]) => k)),
   };
 
+  const lookbackOf = (prefix: string): number =>
+    [...depths].reduce((m, [key, size]) => (key.startsWith(prefix) ? Math.max(m, size - 1) : m), 0);
   const requirements: IndicatorRequirement[] = slots.map((key, slot) => {
     const entry = requirementByKey.get(key);
     if (!entry) throw new Error(`internal: no requirement ${key}`);
-    const lookback = feeds
-      .filter((f) => f.slot === slot)
-      .reduce((m, f) => Math.max(m, f.ring.size - 1), 0);
+    const lookback = lookbackOf(`${slot}:`);
     return Object.freeze({ ...entry.req, ids: Object.freeze([...entry.ids]), lookback });
   });
-  const barLookback = [...barRings.values()].reduce((m, r) => Math.max(m, r.size - 1), 0);
+  const barLookback = BAR_FIELDS.reduce((m, f) => Math.max(m, (depths.get(f) ?? 1) - 1), 0);
   const maxLookback = requirements.reduce((m, r) => Math.max(m, r.lookback), barLookback);
 
   const r = config.risk;
@@ -286,25 +251,221 @@ export function compileStrategy(
       maxLookback,
       barLookback,
       risk,
-      rules,
-      feeds.filter((f) => f.ring.size > 1),
-      new Map([...barRings].filter(([, ring]) => ring.size > 1)),
-      cellPlan,
+      blueprint,
     ),
   };
 }
 
-/** Where the current-bar cells come from, and the bar counter the cached subexpressions use. */
-interface CellPlan {
-  readonly cells: Float64Array;
-  readonly bar: { value: number };
-  readonly feeds: ReadonlyArray<{ slot: number; output: number; index: number }>;
-  /** Cell index of open, high, low, close, volume, or −1 when not a cell. */
-  readonly fields: readonly number[];
+const BAR_FIELDS = [
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+] as const satisfies readonly BarField[];
+
+/** Everything needed to build a strategy's rules again: for each instance its own evaluator. */
+interface RulesBlueprint {
+  readonly asts: ReadonlyMap<RuleName, { readonly text: string; readonly ast: ExpressionNode }>;
+  /** History depth (buffer size) of every series the rules read, by series key. */
+  readonly depths: ReadonlyMap<string, number>;
+  readonly seriesKeyOf: (ref: { name: string; output: string | undefined }) => string;
+  readonly parameter: (name: string) => number;
+  /** Subexpressions written more than once across the rules. */
+  readonly repeated: ReadonlySet<string>;
 }
 
 /** The test of a rule the config leaves out. */
 const never = (): boolean => false;
+
+/**
+ * One set of compiled rules with its own history: series read on the current bar only are cells
+ * (the indicators' own output arrays when given, else copied in per bar), deeper ones history
+ * buffers; subexpressions repeated across rules are computed once per bar.
+ */
+class RuleEvaluator implements StrategyEvaluator {
+  public readonly tests: RuleTests;
+  private readonly rules: ReadonlyMap<RuleName, CompiledRule>;
+  /** open, high, low, close, volume of the last bar observed. */
+  private readonly barCells = new Float64Array(5).fill(NaN);
+  /** Indicator outputs copied in per bar (when the output arrays were not given). */
+  private readonly copied: Float64Array;
+  private readonly copySlots: Int32Array;
+  private readonly copyOutputs: Int32Array;
+  private readonly rings: SeriesRingBuffer[];
+  private readonly ringSlots: Int32Array;
+  private readonly ringOutputs: Int32Array;
+  /** Bar-field history buffers (index into open…volume) and their fields. */
+  private readonly barRings: SeriesRingBuffer[];
+  private readonly barRingFields: Int32Array;
+  private readonly bar = { value: 0 };
+  /** The values object last observed and, when it offers stable outputs, the arrays to read. */
+  private boundValues: ClosedBarValues | null = null;
+  private copyArrays: Float64Array[] | null = null;
+  private ringArrays: Float64Array[] | null;
+
+  public constructor(
+    blueprint: RulesBlueprint,
+    private readonly requirements: readonly IndicatorRequirement[],
+    outputs: readonly Float64Array[] | null,
+  ) {
+    const copyKeys: string[] = [];
+    const ringByKey = new Map<string, SeriesRingBuffer>();
+    const rings: Array<{ ring: SeriesRingBuffer; slot: number; output: number }> = [];
+    const barRings: Array<{ ring: SeriesRingBuffer; field: number }> = [];
+    for (const [key, depth] of blueprint.depths) {
+      const field = (BAR_FIELDS as readonly string[]).indexOf(key);
+      if (depth > 1) {
+        const ring = new SeriesRingBuffer(depth);
+        ringByKey.set(key, ring);
+        if (field >= 0) barRings.push({ ring, field });
+        else {
+          const [slot = 0, output = 0] = key.split(':').map(Number);
+          rings.push({ ring, slot, output });
+        }
+      } else if (field < 0 && outputs === null) copyKeys.push(key);
+    }
+    this.copied = new Float64Array(copyKeys.length).fill(NaN);
+    const copySpec = copyKeys.map((k) => k.split(':').map(Number));
+    this.copySlots = Int32Array.from(copySpec, ([slot = 0]) => slot);
+    this.copyOutputs = Int32Array.from(copySpec, ([, output = 0]) => output);
+    this.rings = rings.map((r) => r.ring);
+    this.ringSlots = Int32Array.from(rings, (r) => r.slot);
+    this.ringOutputs = Int32Array.from(rings, (r) => r.output);
+    this.ringArrays = outputs === null ? null : rings.map((r) => outputs[r.slot] as Float64Array);
+    this.barRings = barRings.map((r) => r.ring);
+    this.barRingFields = Int32Array.from(barRings, (r) => r.field);
+
+    const barCells = this.barCells;
+    const copied = this.copied;
+    const bindings: CompileBindings = {
+      series: (ref) => {
+        const ring = ringByKey.get(blueprint.seriesKeyOf(ref));
+        // Sized by the first compilation: a reference it saw at depth 0 only is a cell.
+        if (ring === undefined) throw new Error(`internal: no history for ${ref.name}`);
+        return ring;
+      },
+      cell: (ref): SeriesCell | undefined => {
+        const key = blueprint.seriesKeyOf(ref);
+        if ((blueprint.depths.get(key) ?? 1) > 1) return undefined;
+        const field = (BAR_FIELDS as readonly string[]).indexOf(key);
+        if (field >= 0) return { cells: barCells, index: field };
+        if (outputs === null) return { cells: copied, index: copyKeys.indexOf(key) };
+        const [slot = 0, output = 0] = key.split(':').map(Number);
+        return { cells: outputs[slot] as Float64Array, index: output };
+      },
+      parameter: blueprint.parameter,
+      shared: { keys: blueprint.repeated, bar: this.bar, nodes: new Map() },
+    };
+    const rules = new Map<RuleName, CompiledRule>();
+    for (const [name, { text, ast }] of blueprint.asts) {
+      rules.set(name, compileRule(text, ast, bindings));
+    }
+    this.rules = rules;
+    this.tests = Object.freeze({
+      entryLong: rules.get('entryLong')?.test ?? never,
+      entryShort: rules.get('entryShort')?.test ?? never,
+      exitLong: rules.get('exitLong')?.test ?? never,
+      exitShort: rules.get('exitShort')?.test ?? never,
+    });
+  }
+
+  public observe(values: ClosedBarValues): void {
+    if (values !== this.boundValues && this.copied.length > 0) this.bind(values);
+    const copied = this.copied;
+    if (copied.length > 0) {
+      const arrays = this.copyArrays;
+      const outputs = this.copyOutputs;
+      if (arrays !== null) {
+        for (let i = 0; i < copied.length; i++) {
+          copied[i] = (arrays[i] as Float64Array)[outputs[i] as number] as number;
+        }
+      } else {
+        for (let i = 0; i < copied.length; i++) {
+          copied[i] = values.indicator(this.copySlots[i] as number, outputs[i] as number);
+        }
+      }
+    }
+    const rings = this.rings;
+    if (rings.length > 0) {
+      const arrays = this.ringArrays ?? this.outputArrays(values);
+      const outputs = this.ringOutputs;
+      if (arrays !== null) {
+        for (let i = 0; i < rings.length; i++) {
+          (rings[i] as SeriesRingBuffer).push(
+            (arrays[i] as Float64Array)[outputs[i] as number] as number,
+          );
+        }
+      } else {
+        for (let i = 0; i < rings.length; i++) {
+          (rings[i] as SeriesRingBuffer).push(
+            values.indicator(this.ringSlots[i] as number, outputs[i] as number),
+          );
+        }
+      }
+    }
+    this.observeFields(values.open, values.high, values.low, values.close, values.volume);
+  }
+
+  public observeBar(bar: BarFieldValues): void {
+    this.observe(bar as ClosedBarValues);
+  }
+
+  public explain(rule: RuleName): TermValue[] {
+    return this.rules.get(rule)?.terms() ?? [];
+  }
+
+  public reset(): void {
+    this.barCells.fill(NaN);
+    this.copied.fill(NaN);
+    this.bar.value++;
+    for (const ring of this.rings) ring.reset();
+    for (const ring of this.barRings) ring.reset();
+  }
+
+  private observeFields(
+    open: number,
+    high: number,
+    low: number,
+    close: number,
+    volume: number,
+  ): void {
+    this.bar.value++;
+    const c = this.barCells;
+    c[0] = open;
+    c[1] = high;
+    c[2] = low;
+    c[3] = close;
+    c[4] = volume;
+    const rings = this.barRings;
+    for (let i = 0; i < rings.length; i++) {
+      (rings[i] as SeriesRingBuffer).push(c[this.barRingFields[i] as number] as number);
+    }
+  }
+
+  /** The output arrays of a values object that offers them for every slot this reads, or null. */
+  private outputArrays(values: ClosedBarValues): Float64Array[] | null {
+    if (values !== this.boundValues) this.bind(values);
+    return this.boundArrays;
+  }
+
+  private boundArrays: Float64Array[] | null = null;
+
+  private bind(values: ClosedBarValues): void {
+    this.boundValues = values;
+    const outputs = values.outputs;
+    const complete =
+      outputs !== undefined &&
+      this.requirements.every((r, slot) => (outputs[slot]?.length ?? 0) >= r.outputs.length);
+    if (!complete) {
+      this.copyArrays = null;
+      this.boundArrays = null;
+      return;
+    }
+    this.copyArrays = Array.from(this.copySlots, (slot) => outputs[slot] as Float64Array);
+    this.boundArrays = Array.from(this.ringSlots, (slot) => outputs[slot] as Float64Array);
+  }
+}
 
 /** The per-variant runtime behind `CompiledStrategy`. */
 class RuntimeStrategy implements CompiledStrategy {
@@ -314,25 +475,7 @@ class RuntimeStrategy implements CompiledStrategy {
     exitLong: false,
     exitShort: false,
   };
-  // Flat arrays and fixed fields: the per-bar loop touches no maps.
-  private readonly feedRings: SeriesRingBuffer[];
-  private readonly feedSlots: Int32Array;
-  private readonly feedOutputs: Int32Array;
-  private readonly openRing: SeriesRingBuffer | undefined;
-  private readonly highRing: SeriesRingBuffer | undefined;
-  private readonly lowRing: SeriesRingBuffer | undefined;
-  private readonly closeRing: SeriesRingBuffer | undefined;
-  private readonly volumeRing: SeriesRingBuffer | undefined;
-  private readonly cells: Float64Array;
-  private readonly cellSlots: Int32Array;
-  private readonly cellOutputs: Int32Array;
-  private readonly cellIndex: Int32Array;
-  private readonly fieldCells: Int32Array;
-  private readonly bar: { value: number };
-  /** The values object last observed and, when it offers stable outputs, the arrays to read. */
-  private boundValues: ClosedBarValues | null = null;
-  private cellArrays: Float64Array[] | null = null;
-  private feedArrays: Float64Array[] | null = null;
+  private readonly own: RuleEvaluator;
   public readonly tests: RuleTests;
 
   public constructor(
@@ -343,31 +486,10 @@ class RuntimeStrategy implements CompiledStrategy {
     public readonly maxLookback: number,
     private readonly barLookback: number,
     public readonly risk: ResolvedRisk,
-    private readonly rules: ReadonlyMap<RuleName, CompiledRule>,
-    feeds: readonly IndicatorFeed[],
-    barRings: ReadonlyMap<BarField, SeriesRingBuffer>,
-    cellPlan: CellPlan,
+    private readonly blueprint: RulesBlueprint,
   ) {
-    this.cells = cellPlan.cells;
-    this.cellSlots = Int32Array.from(cellPlan.feeds, (f) => f.slot);
-    this.cellOutputs = Int32Array.from(cellPlan.feeds, (f) => f.output);
-    this.cellIndex = Int32Array.from(cellPlan.feeds, (f) => f.index);
-    this.fieldCells = Int32Array.from(cellPlan.fields);
-    this.bar = cellPlan.bar;
-    this.feedRings = feeds.map((f) => f.ring);
-    this.feedSlots = Int32Array.from(feeds, (f) => f.slot);
-    this.feedOutputs = Int32Array.from(feeds, (f) => f.output);
-    this.openRing = barRings.get('open');
-    this.highRing = barRings.get('high');
-    this.lowRing = barRings.get('low');
-    this.closeRing = barRings.get('close');
-    this.volumeRing = barRings.get('volume');
-    this.tests = Object.freeze({
-      entryLong: rules.get('entryLong')?.test ?? never,
-      entryShort: rules.get('entryShort')?.test ?? never,
-      exitLong: rules.get('exitLong')?.test ?? never,
-      exitShort: rules.get('exitShort')?.test ?? never,
-    });
+    this.own = new RuleEvaluator(blueprint, requirements, null);
+    this.tests = this.own.tests;
   }
 
   public warmupBars(indicatorWarmup: (requirement: IndicatorRequirement) => number): number {
@@ -378,7 +500,7 @@ class RuntimeStrategy implements CompiledStrategy {
   }
 
   public evaluate(values: ClosedBarValues): Readonly<StrategySignals> {
-    this.observe(values);
+    this.own.observe(values);
     const s = this.signals;
     const t = this.tests;
     s.entryLong = t.entryLong();
@@ -389,85 +511,24 @@ class RuntimeStrategy implements CompiledStrategy {
   }
 
   public observe(values: ClosedBarValues): void {
-    this.bar.value++;
-    if (values !== this.boundValues) this.bind(values);
-    const cells = this.cells;
-    const cellIndex = this.cellIndex;
-    const cellArrays = this.cellArrays;
-    const cellOutputs = this.cellOutputs;
-    if (cellArrays !== null) {
-      for (let i = 0; i < cellIndex.length; i++) {
-        cells[cellIndex[i] as number] = (cellArrays[i] as Float64Array)[
-          cellOutputs[i] as number
-        ] as number;
-      }
-    } else {
-      for (let i = 0; i < cellIndex.length; i++) {
-        cells[cellIndex[i] as number] = values.indicator(
-          this.cellSlots[i] as number,
-          cellOutputs[i] as number,
-        );
-      }
-    }
-    const f = this.fieldCells;
-    if ((f[0] as number) >= 0) cells[f[0] as number] = values.open;
-    if ((f[1] as number) >= 0) cells[f[1] as number] = values.high;
-    if ((f[2] as number) >= 0) cells[f[2] as number] = values.low;
-    if ((f[3] as number) >= 0) cells[f[3] as number] = values.close;
-    if ((f[4] as number) >= 0) cells[f[4] as number] = values.volume;
-    const rings = this.feedRings;
-    const feedArrays = this.feedArrays;
-    if (feedArrays !== null) {
-      for (let i = 0; i < rings.length; i++) {
-        (rings[i] as SeriesRingBuffer).push(
-          (feedArrays[i] as Float64Array)[this.feedOutputs[i] as number] as number,
-        );
-      }
-    } else {
-      for (let i = 0; i < rings.length; i++) {
-        (rings[i] as SeriesRingBuffer).push(
-          values.indicator(this.feedSlots[i] as number, this.feedOutputs[i] as number),
-        );
-      }
-    }
-    this.openRing?.push(values.open);
-    this.highRing?.push(values.high);
-    this.lowRing?.push(values.low);
-    this.closeRing?.push(values.close);
-    this.volumeRing?.push(values.volume);
+    this.own.observe(values);
   }
 
-  /** Resolves the output arrays of a values object that offers them (once per object). */
-  private bind(values: ClosedBarValues): void {
-    this.boundValues = values;
-    const outputs = values.outputs;
-    const complete =
-      outputs !== undefined &&
-      this.requirements.every((r, slot) => (outputs[slot]?.length ?? 0) >= r.outputs.length);
-    if (!complete) {
-      this.cellArrays = null;
-      this.feedArrays = null;
-      return;
+  public instantiate(outputs: readonly Float64Array[]): StrategyEvaluator {
+    if (
+      outputs.length < this.requirements.length ||
+      this.requirements.some((r, slot) => (outputs[slot]?.length ?? 0) < r.outputs.length)
+    ) {
+      throw new RangeError('instantiate: an output array per requirement, each with every output');
     }
-    this.cellArrays = Array.from(this.cellSlots, (slot) => outputs[slot] as Float64Array);
-    this.feedArrays = Array.from(this.feedSlots, (slot) => outputs[slot] as Float64Array);
+    return new RuleEvaluator(this.blueprint, this.requirements, outputs);
   }
 
   public explain(rule: RuleName): TermValue[] {
-    return this.rules.get(rule)?.terms() ?? [];
+    return this.own.explain(rule);
   }
 
   public reset(): void {
-    this.cells.fill(NaN);
-    this.bar.value++;
-    for (const ring of this.feedRings) ring.reset();
-    for (const ring of [
-      this.openRing,
-      this.highRing,
-      this.lowRing,
-      this.closeRing,
-      this.volumeRing,
-    ])
-      ring?.reset();
+    this.own.reset();
   }
 }

@@ -14,6 +14,32 @@ import type { RuleName, StrategyConfig } from './strategy-config-schema';
  */
 export type RuleTests = { readonly [rule in RuleName]: () => boolean };
 
+/** The bar fields of a closed bar (a `Candle` has them). */
+export interface BarFieldValues {
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+/**
+ * One instance's own rules and history, built by `CompiledStrategy.instantiate` on the
+ * indicators' output arrays: current-bar values are read from those arrays directly, so a bar
+ * costs only the history buffers the rules need. Several instances of one compiled strategy
+ * each get their own.
+ */
+export interface StrategyEvaluator {
+  /** The bar that just closed, after its indicators were updated. Once per closed bar, in order. */
+  observeBar(bar: BarFieldValues): void;
+  /** Each rule on the last observed bar, tested only when called. */
+  readonly tests: RuleTests;
+  /** The terms of `rule` and their values on the last observed bar. */
+  explain(rule: RuleName): TermValue[];
+  /** Forgets all history. */
+  reset(): void;
+}
+
 /** A risk setting with every `$parameter` replaced by the variant's value. */
 export interface ResolvedRisk {
   readonly positionSize:
@@ -62,6 +88,13 @@ export interface CompiledStrategy {
   observe(values: ClosedBarValues): void;
   /** Each rule on the last observed bar, tested only when called. */
   readonly tests: RuleTests;
+  /**
+   * A new evaluator of these rules with its own history, reading current-bar indicator values
+   * straight from `outputs` (one array per requirement slot, every output, updated in place by
+   * the indicators: e.g. the shared indicators' `outputs`). The compiled strategy itself is not
+   * changed. @throws RangeError when an array is missing or short.
+   */
+  instantiate(outputs: readonly Float64Array[]): StrategyEvaluator;
   /** The terms of `rule` and their values on the last evaluated bar ("why it fired"). */
   explain(rule: RuleName): TermValue[];
   /** Forgets all history, as on a fresh start. */

@@ -249,4 +249,34 @@ describe('StrategyInstance on real BTC/USDT minutes', () => {
     z.instance.dispose();
     expect(loop.indicators.size).toBe(2);
   });
+
+  it('when two instances run one compiled strategy then each keeps its own rule history and trades as if alone', () => {
+    const strategy = strategyOf({
+      indicators: [
+        { id: 'fast', type: 'ema', params: { period: 9 } },
+        { id: 'slow', type: 'ema', params: { period: 21 } },
+      ],
+      rules: { entryLong: 'crossover(fast, slow)', exitLong: 'crossunder(fast, slow)' },
+    });
+    const alone = run(strategy, bars.slice(0, 1_500));
+    const loop = new EngineBarLoop({ baseTimeframe: '1m' });
+    const pair = ['a', 'b'].map((id) => {
+      const records = new EngineRecordCollector();
+      const instance = createStrategyInstance({
+        id,
+        strategy,
+        indicators: loop.indicators,
+        sink: records,
+      });
+      loop.add(instance);
+      return records;
+    });
+    for (const bar of bars.slice(0, 1_500)) loop.onClosedBar(bar);
+    expect(alone.records.trades.length).toBeGreaterThan(10);
+    for (const records of pair) {
+      expect(records.trades.map(({ variantId: _, ...t }) => t)).toEqual(
+        alone.records.trades.map(({ variantId: _, ...t }) => t),
+      );
+    }
+  });
 });

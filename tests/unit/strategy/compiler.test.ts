@@ -255,4 +255,35 @@ describe('compiled rules', () => {
     expect(s.tests.exitLong()).toBe(false); // 9 > 11 is false
     expect(s.tests.entryShort()).toBe(false); // not written: never holds
   });
+
+  it('instantiates evaluators that read the indicator outputs directly, each with its own history', () => {
+    const s = compileSample({
+      entryLong: 'crossover(ema_fast, ema_slow) AND rsi < $oversold',
+      exitLong: 'close > close[1]',
+    });
+    const slot = (id: string) => s.requirements.findIndex((r) => r.ids.includes(id));
+    const outputs = s.requirements.map((r) => new Float64Array(r.outputs.length).fill(NaN));
+    const set = (id: string, v: number) => (outputs[slot(id)]![0] = v);
+    const a = s.instantiate(outputs);
+    const b = s.instantiate(outputs);
+    set('ema_fast', 1);
+    set('ema_slow', 2);
+    set('rsi', 20);
+    a.observeBar({ open: 1, high: 1, low: 1, close: 1, volume: 1 });
+    set('ema_fast', 3);
+    a.observeBar({ open: 2, high: 2, low: 2, close: 2, volume: 1 });
+    expect(a.tests.entryLong()).toBe(true);
+    expect(a.tests.exitLong()).toBe(true);
+    // A value changed in place is what the rules read now: no copy is kept per bar.
+    set('rsi', 40);
+    expect(a.tests.entryLong()).toBe(false);
+    // b has seen one bar only: no crossover yet, and its history is its own.
+    b.observeBar({ open: 5, high: 5, low: 5, close: 5, volume: 1 });
+    expect(b.tests.exitLong()).toBe(false);
+    expect(a.explain('exitLong')).toEqual([
+      { text: 'close', value: 2 },
+      { text: 'close[1]', value: 1 },
+    ]);
+    expect(() => s.instantiate([])).toThrow(RangeError);
+  });
 });
