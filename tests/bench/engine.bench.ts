@@ -1,10 +1,4 @@
 import {
-  BollingerBands as TiBollingerBands,
-  EMA as TiEma,
-  MACD as TiMacd,
-  RSI as TiRsi,
-} from 'technicalindicators';
-import {
   createStrategyInstance,
   EngineBarLoop,
   EngineRecordCollector,
@@ -15,6 +9,7 @@ import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy'
 import type { Candle } from '../../src/shared/market';
 import { loadCandles as loadSharedCandles } from '../support/real-candles';
 import type { BenchReport, BenchRow } from './bench-report';
+import { GRID_STRATEGY as STRATEGY, NAIVE_BARS, naiveRecompute } from './grid-workload';
 import { VARIANT_GRID } from './variant-grid';
 
 /**
@@ -28,35 +23,6 @@ import { VARIANT_GRID } from './variant-grid';
 
 const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
 const GRID = VARIANT_GRID;
-const NAIVE_BARS = 20;
-const WINDOW = 200;
-
-const STRATEGY = {
-  meta: { name: 'grid 5-indicator', timeframe: '1m', version: 1 },
-  indicators: [
-    { id: 'rsi', type: 'rsi', params: { period: '$rsi' } },
-    { id: 'fast', type: 'ema', params: { period: '$fast' } },
-    { id: 'slow', type: 'ema', params: { period: '$slow' } },
-    { id: 'macd', type: 'macd', params: { fast: '$mf', slow: '$ms', signal: '$msig' } },
-    { id: 'bb', type: 'bb', params: { period: '$bbp', stdDev: '$bbk' } },
-  ],
-  parameters: [
-    { name: 'rsi', type: 'int', default: 14, min: 2, max: 50 },
-    { name: 'fast', type: 'int', default: 12, min: 2, max: 50 },
-    { name: 'slow', type: 'int', default: 100, min: 10, max: 300 },
-    { name: 'mf', type: 'int', default: 12, min: 2, max: 20 },
-    { name: 'ms', type: 'int', default: 26, min: 21, max: 100 },
-    { name: 'msig', type: 'int', default: 9, min: 2, max: 50 },
-    { name: 'bbp', type: 'int', default: 20, min: 5, max: 100 },
-    { name: 'bbk', type: 'float', default: 2, min: 1, max: 4 },
-  ],
-  rules: {
-    entryLong: 'crossover(fast, slow) AND rsi < 70 AND macd.macd > macd.signal',
-    entryShort: 'crossunder(fast, slow) AND rsi > 30 AND macd.macd < macd.signal',
-    exitLong: 'close > bb.upper OR crossunder(fast, slow)',
-    exitShort: 'close < bb.lower OR crossover(fast, slow)',
-  },
-};
 
 type Params = Record<string, number>;
 
@@ -159,36 +125,6 @@ function latency(
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-function naive(variants: readonly Params[], bars: readonly Candle[]): number {
-  const closes = bars.map((b) => b.close);
-  let checksum = 0;
-  const start = performance.now();
-  for (let t = WINDOW; t < WINDOW + NAIVE_BARS; t++) {
-    const values = closes.slice(t - WINDOW + 1, t + 1);
-    for (const p of variants) {
-      const rsi = TiRsi.calculate({ period: p.rsi as number, values }).at(-1) ?? 0;
-      const fast = TiEma.calculate({ period: p.fast as number, values }).at(-1) ?? 0;
-      const slow = TiEma.calculate({ period: p.slow as number, values }).at(-1) ?? 0;
-      const macd = TiMacd.calculate({
-        values,
-        fastPeriod: p.mf as number,
-        slowPeriod: p.ms as number,
-        signalPeriod: p.msig as number,
-        SimpleMAOscillator: false,
-        SimpleMASignal: false,
-      }).at(-1);
-      const bb = TiBollingerBands.calculate({
-        period: p.bbp as number,
-        stdDev: p.bbk as number,
-        values,
-      }).at(-1);
-      checksum += rsi + fast + slow + (macd?.MACD ?? 0) + (bb?.upper ?? 0);
-    }
-  }
-  if (checksum === Number.NEGATIVE_INFINITY) console.log(checksum);
-  return (variants.length * NAIVE_BARS) / ((performance.now() - start) / 1000);
-}
-
 export async function run(): Promise<BenchReport> {
   const bars = loadCandles();
   const short = bars.slice(0, 3_000);
@@ -201,7 +137,7 @@ export async function run(): Promise<BenchReport> {
   const naiveLabel =
     'naive: technicalindicators batch over a 200-bar window, every bar (100 variants)';
   const rows: BenchRow[] = [
-    { label: naiveLabel, value: naive(v100, bars), unit: 'variant-bars/s' },
+    { label: naiveLabel, value: naiveRecompute(v100, bars), unit: 'variant-bars/s' },
   ];
   const notes: string[] = [];
   const cases: Array<[string, readonly Params[], readonly Candle[], number]> = [
