@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -117,11 +118,43 @@ interface CheckpointJson {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => Number.isInteger(n) && n > 0);
+  } catch {
+    return []; // ps exits 1 when there is none
+  }
+}
+
+/**
+ * SIGKILLs the host. `tsx` runs it in a child node process and cannot relay a SIGKILL: killing
+ * only the tsx wrapper would leave the real host running on (and writing to) the same data.
+ * So the node processes under the wrapper are killed first, then the wrapper.
+ */
 async function killHard(host: HeadlessProcess): Promise<void> {
-  if (host.child.exitCode !== null) return;
+  if (host.child.exitCode !== null || host.child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => host.child.once('exit', () => resolve()));
+  const hosts = childrenOf(host.child.pid);
+  expect(hosts.length).toBeGreaterThan(0);
+  for (const pid of hosts) process.kill(pid, 'SIGKILL');
   host.child.kill('SIGKILL');
   await exited;
+  for (const pid of hosts) {
+    while (childAlive(pid)) await sleep(10);
+  }
+}
+
+function childAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('a hard kill of the headless host while variants trade, then a restart on the same data', () => {
@@ -201,10 +234,15 @@ describe('a hard kill of the headless host while variants trade, then a restart 
     await api.call('setReplaySpeed', { speed: 'max' });
 
     // Let the restarted host play to the end of the range.
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const state = committedState(dbPath);
       if (state.lastTime === LAST_BAR) break;
       if (host.child.exitCode !== null) throw new Error(`host died:\n${host.output()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the replay stopped at ${state.lastTime} (kills at ${kills.map((k) => k.lastTime).join(', ')}):\n${host.output()}`,
+        );
       await sleep(100);
     }
     const final = await api.call<LiveTradeRow[]>('listLiveTrades', { limit: 100_000 });
