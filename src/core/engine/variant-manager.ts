@@ -114,6 +114,8 @@ export interface VariantChartView {
   readonly runId: string;
   readonly variantId: string;
   readonly equity: Array<{ time: number; equity: number }>;
+  /** First base bar the strategy's indicators were warmed from (the chart replays from it). */
+  readonly firstBarTime: number | null;
   readonly position: {
     readonly side: 'long' | 'short';
     readonly entryPrice: number;
@@ -1240,6 +1242,7 @@ export class VariantManager implements Disposable {
       runId: s.id,
       variantId,
       equity: rt.curve.points(),
+      firstBarTime: s.originTime,
       position:
         p === null
           ? null
