@@ -61,8 +61,7 @@ function variantOption(row: VariantRow): SourceOption {
   };
 }
 
-/** Reads the live variants again (after a deploy, a stop, a reconnect). */
-export async function refreshChartSources(): Promise<void> {
+async function loadChartSources(): Promise<void> {
   try {
     const rows = await currentApi().listVariants({});
     const sorted = [...rows].sort(
@@ -74,6 +73,31 @@ export async function refreshChartSources(): Promise<void> {
   } catch (error) {
     useChartSources.setState({ variants: [], variantsError: describeError(error) });
   }
+}
+
+/** Reads at most once per this long, however many variants start or stop meanwhile. */
+const REFRESH_GAP_MS = 1_000;
+let refreshing: Promise<void> | null = null;
+let again = false;
+
+/**
+ * Reads the live variants again (after a deploy, a stop, a reconnect). Calls while a read is
+ * under way are folded into one more read after it: a deploy of 1,000 variants sends 1,000
+ * `variantStarted` events, which must not become 1,000 reads of the whole list.
+ */
+export function refreshChartSources(): Promise<void> {
+  if (refreshing !== null) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      again = false;
+      await loadChartSources();
+      if (again) await new Promise((r) => setTimeout(r, REFRESH_GAP_MS));
+    } while (again);
+  })().finally(() => (refreshing = null));
+  return refreshing;
 }
 
 /** The raw price mode shows the feed ('') or a stored series (`exchange|symbol|timeframe`). */
