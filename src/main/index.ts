@@ -1,8 +1,17 @@
 import { join, resolve } from 'node:path';
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallOutcome } from '../shared/wire';
 import { readAppVersion } from '../core/app-version';
 import { databasePath, resolveDataDir } from '../core/config/data-dir';
+import { acquireDataDirLock } from '../core/config/data-dir-lock';
 import { Workstation } from '../core/workstation';
 import { createIpcCallHandler } from './ipc-call-handler';
 
@@ -29,6 +38,16 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     const dataDir = resolveDataDir(flagValue('--data-dir'));
+    // A headless host on the same folder would trade the same variants twice.
+    let lock: ReturnType<typeof acquireDataDirLock>;
+    try {
+      lock = acquireDataDirLock(dataDir);
+    } catch (error) {
+      dialog.showErrorBox('Parallax is already running', (error as Error).message);
+      app.quit();
+      return;
+    }
+    app.on('quit', () => lock.dispose());
     workstation = new Workstation({
       databasePath: databasePath(dataDir),
       appVersion: readAppVersion(resolve(app.getAppPath(), 'package.json')),

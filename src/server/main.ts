@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readAppVersion } from '../core/app-version';
 import { databasePath, resolveDataDir } from '../core/config/data-dir';
+import { acquireDataDirLock, DataDirInUseError } from '../core/config/data-dir-lock';
 import { Workstation } from '../core/workstation';
 import { startHeadlessServer } from './headless-server';
 
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     );
   }
 
+  const lock = acquireDataDirLock(dataDir);
+  process.on('exit', () => lock.dispose());
   const workstation = new Workstation({
     databasePath: databasePath(dataDir),
     appVersion: readAppVersion(resolve(root, 'package.json')),
@@ -95,6 +98,8 @@ function isAddressInUse(error: unknown): boolean {
 main().catch((error: unknown) => {
   if (isAddressInUse(error)) {
     console.error('[parallax] that port is in use: pass --port N (or 0 for any free port)');
+  } else if (error instanceof DataDirInUseError) {
+    console.error(`[parallax] ${error.message}`);
   } else {
     console.error('[parallax] failed to start:', error);
   }

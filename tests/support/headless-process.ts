@@ -25,10 +25,20 @@ export async function startHeadlessProcess(
       'the UI is not built: run `npm run build` (npm test does it) before the e2e tests',
     );
   }
-  const tsx = join(PROJECT_ROOT, 'node_modules/.bin/tsx');
+  // Node itself with tsx as a loader (not the tsx CLI, which runs the host in a grandchild that a
+  // SIGKILL of the child would leave running): signals reach the host process directly.
   const child = spawn(
-    tsx,
-    [join(PROJECT_ROOT, 'src/server/main.ts'), '--port', '0', '--data-dir', dataDir, ...extraArgs],
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(PROJECT_ROOT, 'src/server/main.ts'),
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...extraArgs,
+    ],
     {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

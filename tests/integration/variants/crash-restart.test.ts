@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -118,34 +117,14 @@ interface CheckpointJson {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Processes whose parent is `pid`. */
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map((l) => Number(l.trim()))
-      .filter((n) => Number.isInteger(n) && n > 0);
-  } catch {
-    return []; // ps exits 1 when there is none
-  }
-}
-
-/**
- * SIGKILLs the host. `tsx` runs it in a child node process and cannot relay a SIGKILL: killing
- * only the tsx wrapper would leave the real host running on (and writing to) the same data.
- * So the node processes under the wrapper are killed first, then the wrapper.
- */
+/** SIGKILLs the host process (node itself, see startHeadlessProcess) and waits until it is gone. */
 async function killHard(host: HeadlessProcess): Promise<void> {
   if (host.child.exitCode !== null || host.child.pid === undefined) return;
+  const pid = host.child.pid;
   const exited = new Promise<void>((resolve) => host.child.once('exit', () => resolve()));
-  const hosts = childrenOf(host.child.pid);
-  expect(hosts.length).toBeGreaterThan(0);
-  for (const pid of hosts) process.kill(pid, 'SIGKILL');
   host.child.kill('SIGKILL');
   await exited;
-  for (const pid of hosts) {
-    while (childAlive(pid)) await sleep(10);
-  }
+  while (childAlive(pid)) await sleep(10);
 }
 
 function childAlive(pid: number): boolean {
