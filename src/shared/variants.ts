@@ -50,10 +50,16 @@ export const CircuitBreakerLimitsSchema = z
     maxDrawdownPct: num.gt(0).max(100).default(15),
     /** Loss since the UTC day began over all accounts, percent of their summed equity then. */
     maxDailyLossPct: num.gt(0).max(100).default(5),
-    /** Losing trades in a row, across all accounts. */
-    maxConsecutiveLosses: z.number().int().min(1).max(100_000).default(25),
-    /** Orders submitted per minute (wall clock), across all accounts. */
-    maxOrdersPerMinute: z.number().int().min(1).max(1_000_000).default(600),
+    /**
+     * Losing trades in a row, across all accounts. With a hundred noisy variants 25 in a row
+     * happens within hours of ordinary trading; 50 does not without a common cause.
+     */
+    maxConsecutiveLosses: z.number().int().min(1).max(100_000).default(50),
+    /**
+     * Orders submitted per minute (wall clock), across all accounts: a runaway loop's symptom.
+     * A 100× replay of 100 variants submits a few hundred a minute.
+     */
+    maxOrdersPerMinute: z.number().int().min(1).max(1_000_000).default(6_000),
   })
   .strict();
 export type CircuitBreakerLimits = z.output<typeof CircuitBreakerLimitsSchema>;
