@@ -15,6 +15,7 @@ import {
 import type { IndicatorLease, IndicatorReader, IndicatorSet } from '../indicators';
 import { MetricsTracker, SINGLE_TRIAL, type MetricSnapshot, type TrialStats } from '../metrics';
 import type { CompiledStrategy, RuleName } from '../strategy';
+import { SeriesPool } from '../strategy/compile-strategy';
 import type { EngineRecordSink, SignalAction } from './engine-records';
 import type { EquityCurve } from './equity-curve';
 import {
@@ -67,6 +68,18 @@ export interface StrategyInstanceOptions {
   readonly sink?: EngineRecordSink;
   /** Receives the equity of every trading bar, when given. */
   readonly equityCurve?: EquityCurve;
+}
+
+/**
+ * One pool of shared rule history and subexpressions per indicator set, i.e. per bar loop: the
+ * instances reading the same indicators keep and compute identical series and terms once.
+ */
+const POOLS = new WeakMap<IndicatorSet, SeriesPool>();
+
+function poolOf(indicators: IndicatorSet): SeriesPool {
+  let pool = POOLS.get(indicators);
+  if (pool === undefined) POOLS.set(indicators, (pool = new SeriesPool()));
+  return pool;
 }
 
 const SIGNAL_EXIT: ExitOrderRequest = Object.freeze({ type: 'exit', reason: 'signal' });
@@ -136,7 +149,10 @@ export class StrategyInstance implements Disposable {
       }),
     );
     this.readers = this.leases.map((l) => l.indicator);
-    this.rules = options.strategy.instantiate(this.readers.map((r) => r.outputs));
+    this.rules = options.strategy.instantiate(
+      this.readers.map((r) => r.outputs),
+      poolOf(options.indicators),
+    );
     this.tests = this.rules.tests;
     const frames = new Set<Timeframe>([this.timeframe]);
     for (const r of options.strategy.requirements) frames.add(r.timeframe);
@@ -339,6 +355,7 @@ export class StrategyInstance implements Disposable {
     if (this._state === 'disposed') return;
     this._state = 'disposed';
     this.subscription.dispose();
+    this.rules.release();
     for (const lease of this.leases) lease.dispose();
   }
 

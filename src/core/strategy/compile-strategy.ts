@@ -14,7 +14,9 @@ import type {
 import {
   compileRule,
   countSubexpressions,
+  nodeKey,
   type CompileBindings,
+  type CompiledNode,
   type CompiledRule,
   type SeriesCell,
 } from './compiler';
@@ -278,6 +280,230 @@ interface RulesBlueprint {
 /** The test of a rule the config leaves out. */
 const never = (): boolean => false;
 
+/** Cache keys for the subexpressions repeated within one strategy (height ≥ 2 only). */
+function localCacheKey(
+  repeated: ReadonlySet<string>,
+): (node: ExpressionNode) => string | undefined {
+  const keys = new WeakMap<ExpressionNode, string>();
+  return (node) => {
+    if (node.height < 2 || repeated.size === 0) return undefined;
+    let key = keys.get(node);
+    if (key === undefined) keys.set(node, (key = nodeKey(node)));
+    return repeated.has(key) ? key : undefined;
+  };
+}
+
+/** A history buffer shared by the instances of one pool, pushed once per bar by the first. */
+interface PooledRing {
+  readonly ring: SeriesRingBuffer;
+  /** Open time of the last bar pushed (−∞: none). */
+  time: number;
+  users: number;
+}
+
+/** What a pool keeps for the strategies of one timeframe. */
+class PoolFrame {
+  /** Open time of the last bar any instance observed. */
+  public time = Number.NEGATIVE_INFINITY;
+  /** Changes with every new bar: the cached subexpressions' validity. */
+  public readonly clock = { value: 0 };
+  /** open, high, low, close, volume of that bar. */
+  public readonly barCells = new Float64Array(5).fill(NaN);
+  public readonly rings = new Map<string, PooledRing>();
+  public readonly nodes = new Map<string, CompiledNode>();
+  public readonly nodeUsers = new Map<string, number>();
+}
+
+/**
+ * History buffers and cached subexpressions shared by every strategy instance reading the same
+ * indicators (one pool per {@link IndicatorSet}, i.e. per bar loop): a series read by many
+ * variants is kept and pushed once per bar, and a subexpression with the same value for many
+ * variants — the same series, operators and parameter values — is computed once per bar. Reading
+ * shared memory also keeps a many-variant loop in cache.
+ */
+export class SeriesPool {
+  private readonly frames = new Map<Timeframe, PoolFrame>();
+
+  /** @internal The shared state of strategies on `timeframe`. */
+  public frame(timeframe: Timeframe): PoolFrame {
+    let frame = this.frames.get(timeframe);
+    if (frame === undefined) this.frames.set(timeframe, (frame = new PoolFrame()));
+    return frame;
+  }
+
+  /** Shared history buffers and cached subexpressions held now (they go with their last user). */
+  public get size(): { readonly rings: number; readonly nodes: number } {
+    let rings = 0;
+    let nodes = 0;
+    for (const f of this.frames.values()) {
+      rings += f.rings.size;
+      nodes += f.nodes.size;
+    }
+    return { rings, nodes };
+  }
+}
+
+/**
+ * Compiled rules whose series and subexpressions live in a {@link SeriesPool}: current-bar
+ * indicator values are the indicators' own output arrays, bar fields the pool's, history buffers
+ * the pool's (pushed by whichever instance observes a bar first), and every subexpression is
+ * cached in the pool under a key naming its series and parameter values.
+ */
+class PooledRuleEvaluator implements StrategyEvaluator {
+  public readonly tests: RuleTests;
+  private readonly rules: ReadonlyMap<RuleName, CompiledRule>;
+  private readonly frame: PoolFrame;
+  /** The pooled buffers this evaluator reads, with where each value comes from. */
+  private readonly pooled: PooledRing[];
+  private readonly sourceArrays: Float64Array[];
+  /** Output index in `sourceArrays[i]`, or −1 − field for a bar field. */
+  private readonly sourceIndex: Int32Array;
+  private readonly ringKeys: string[] = [];
+  private readonly nodeKeys = new Set<string>();
+  private released = false;
+
+  public constructor(
+    blueprint: RulesBlueprint,
+    requirements: readonly IndicatorRequirement[],
+    outputs: readonly Float64Array[],
+    pool: SeriesPool,
+    timeframe: Timeframe,
+  ) {
+    const frame = (this.frame = pool.frame(timeframe));
+    /** The series' identity across strategies: its indicator's key and output, or the field. */
+    const globalKey = (local: string): string => {
+      if ((BAR_FIELDS as readonly string[]).includes(local)) return local;
+      const [slot = 0, output = 0] = local.split(':').map(Number);
+      return `${requirements[slot]?.key ?? '?'}#${output}`;
+    };
+    const pooled: PooledRing[] = [];
+    const sourceArrays: Float64Array[] = [];
+    const sourceIndex: number[] = [];
+    const ringOf = new Map<string, SeriesRingBuffer>();
+    for (const [local, depth] of blueprint.depths) {
+      if (depth <= 1) continue;
+      const key = globalKey(local);
+      let entry = frame.rings.get(key);
+      if (entry === undefined) {
+        entry = { ring: new SeriesRingBuffer(depth), time: Number.NEGATIVE_INFINITY, users: 0 };
+        frame.rings.set(key, entry);
+      }
+      entry.ring.grow(depth);
+      entry.users++;
+      this.ringKeys.push(key);
+      ringOf.set(local, entry.ring);
+      pooled.push(entry);
+      const field = (BAR_FIELDS as readonly string[]).indexOf(local);
+      if (field >= 0) {
+        sourceArrays.push(frame.barCells);
+        sourceIndex.push(field);
+      } else {
+        const [slot = 0, output = 0] = local.split(':').map(Number);
+        sourceArrays.push(outputs[slot] as Float64Array);
+        sourceIndex.push(output);
+      }
+    }
+    this.pooled = pooled;
+    this.sourceArrays = sourceArrays;
+    this.sourceIndex = Int32Array.from(sourceIndex);
+
+    const leaf = (node: Extract<ExpressionNode, { kind: 'reference' | 'parameter' }>): string =>
+      node.kind === 'parameter'
+        ? `#${blueprint.parameter(node.name)}`
+        : globalKey(blueprint.seriesKeyOf(node));
+    const keys = new WeakMap<ExpressionNode, string>();
+    const bindings: CompileBindings = {
+      series: (ref) => {
+        const ring = ringOf.get(blueprint.seriesKeyOf(ref));
+        if (ring === undefined) throw new Error(`internal: no history for ${ref.name}`);
+        return ring;
+      },
+      cell: (ref): SeriesCell | undefined => {
+        const local = blueprint.seriesKeyOf(ref);
+        if ((blueprint.depths.get(local) ?? 1) > 1) return undefined;
+        const field = (BAR_FIELDS as readonly string[]).indexOf(local);
+        if (field >= 0) return { cells: frame.barCells, index: field };
+        const [slot = 0, output = 0] = local.split(':').map(Number);
+        return { cells: outputs[slot] as Float64Array, index: output };
+      },
+      parameter: blueprint.parameter,
+      shared: {
+        cacheKey: (node) => {
+          if (node.height < 2) return undefined;
+          let key = keys.get(node);
+          if (key === undefined) keys.set(node, (key = nodeKey(node, leaf)));
+          if (!this.nodeKeys.has(key)) {
+            this.nodeKeys.add(key);
+            frame.nodeUsers.set(key, (frame.nodeUsers.get(key) ?? 0) + 1);
+          }
+          return key;
+        },
+        bar: frame.clock,
+        nodes: frame.nodes,
+      },
+    };
+    const rules = new Map<RuleName, CompiledRule>();
+    for (const [name, { text, ast }] of blueprint.asts) {
+      rules.set(name, compileRule(text, ast, bindings));
+    }
+    this.rules = rules;
+    this.tests = Object.freeze({
+      entryLong: rules.get('entryLong')?.test ?? never,
+      entryShort: rules.get('entryShort')?.test ?? never,
+      exitLong: rules.get('exitLong')?.test ?? never,
+      exitShort: rules.get('exitShort')?.test ?? never,
+    });
+  }
+
+  public observeBar(bar: BarFieldValues): void {
+    const time = bar.time;
+    const frame = this.frame;
+    if (time > frame.time) {
+      frame.time = time;
+      frame.clock.value++;
+      const c = frame.barCells;
+      c[0] = bar.open;
+      c[1] = bar.high;
+      c[2] = bar.low;
+      c[3] = bar.close;
+      c[4] = bar.volume;
+    }
+    const pooled = this.pooled;
+    for (let i = 0; i < pooled.length; i++) {
+      const entry = pooled[i] as PooledRing;
+      if (entry.time >= time) continue;
+      entry.time = time;
+      const j = this.sourceIndex[i] as number;
+      entry.ring.push((this.sourceArrays[i] as Float64Array)[j] as number);
+    }
+  }
+
+  public explain(rule: RuleName): TermValue[] {
+    return this.rules.get(rule)?.terms() ?? [];
+  }
+
+  /** Shared history is not this evaluator's to forget: nothing happens. */
+  public reset(): void {}
+
+  public release(): void {
+    if (this.released) return;
+    this.released = true;
+    const frame = this.frame;
+    for (const key of this.ringKeys) {
+      const entry = frame.rings.get(key);
+      if (entry !== undefined && --entry.users <= 0) frame.rings.delete(key);
+    }
+    for (const key of this.nodeKeys) {
+      const users = (frame.nodeUsers.get(key) ?? 1) - 1;
+      if (users > 0) frame.nodeUsers.set(key, users);
+      else {
+        frame.nodeUsers.delete(key);
+        frame.nodes.delete(key);
+      }
+    }
+  }
+}
+
 /**
  * One set of compiled rules with its own history: series read on the current bar only are cells
  * (the indicators' own output arrays when given, else copied in per bar), deeper ones history
@@ -355,7 +581,11 @@ class RuleEvaluator implements StrategyEvaluator {
         return { cells: outputs[slot] as Float64Array, index: output };
       },
       parameter: blueprint.parameter,
-      shared: { keys: blueprint.repeated, bar: this.bar, nodes: new Map() },
+      shared: {
+        cacheKey: localCacheKey(blueprint.repeated),
+        bar: this.bar,
+        nodes: new Map(),
+      },
     };
     const rules = new Map<RuleName, CompiledRule>();
     for (const [name, { text, ast }] of blueprint.asts) {
@@ -408,8 +638,11 @@ class RuleEvaluator implements StrategyEvaluator {
   }
 
   public observeBar(bar: BarFieldValues): void {
-    this.observe(bar as ClosedBarValues);
+    // With the output arrays given, nothing calls `indicator`: the bar fields are all it needs.
+    this.observe(bar as unknown as ClosedBarValues);
   }
+
+  public release(): void {}
 
   public explain(rule: RuleName): TermValue[] {
     return this.rules.get(rule)?.terms() ?? [];
@@ -514,12 +747,21 @@ class RuntimeStrategy implements CompiledStrategy {
     this.own.observe(values);
   }
 
-  public instantiate(outputs: readonly Float64Array[]): StrategyEvaluator {
+  public instantiate(outputs: readonly Float64Array[], pool?: SeriesPool): StrategyEvaluator {
     if (
       outputs.length < this.requirements.length ||
       this.requirements.some((r, slot) => (outputs[slot]?.length ?? 0) < r.outputs.length)
     ) {
       throw new RangeError('instantiate: an output array per requirement, each with every output');
+    }
+    if (pool !== undefined) {
+      return new PooledRuleEvaluator(
+        this.blueprint,
+        this.requirements,
+        outputs,
+        pool,
+        this.timeframe,
+      );
     }
     return new RuleEvaluator(this.blueprint, this.requirements, outputs);
   }

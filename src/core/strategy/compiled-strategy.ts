@@ -5,6 +5,7 @@ import type {
   StrategySignals,
   TermValue,
 } from './evaluation-context';
+import type { SeriesPool } from './compile-strategy';
 import type { RuleName, StrategyConfig } from './strategy-config-schema';
 
 /**
@@ -14,8 +15,9 @@ import type { RuleName, StrategyConfig } from './strategy-config-schema';
  */
 export type RuleTests = { readonly [rule in RuleName]: () => boolean };
 
-/** The bar fields of a closed bar (a `Candle` has them). */
+/** The bar fields of a closed bar and its open time (a `Candle` has them). */
 export interface BarFieldValues {
+  readonly time: number;
   readonly open: number;
   readonly high: number;
   readonly low: number;
@@ -36,8 +38,10 @@ export interface StrategyEvaluator {
   readonly tests: RuleTests;
   /** The terms of `rule` and their values on the last observed bar. */
   explain(rule: RuleName): TermValue[];
-  /** Forgets all history. */
+  /** Forgets all history (its own; a pooled evaluator's history is shared and stays). */
   reset(): void;
+  /** Lets go of what it holds in a pool (after its last bar). */
+  release(): void;
 }
 
 /** A risk setting with every `$parameter` replaced by the variant's value. */
@@ -92,9 +96,11 @@ export interface CompiledStrategy {
    * A new evaluator of these rules with its own history, reading current-bar indicator values
    * straight from `outputs` (one array per requirement slot, every output, updated in place by
    * the indicators: e.g. the shared indicators' `outputs`). The compiled strategy itself is not
-   * changed. @throws RangeError when an array is missing or short.
+   * changed. With a `pool`, history buffers and subexpressions are shared with every other instance
+   * built on the same pool (one per indicator set): identical series and subexpressions are kept
+   * and computed once per bar. @throws RangeError when an array is missing or short.
    */
-  instantiate(outputs: readonly Float64Array[]): StrategyEvaluator;
+  instantiate(outputs: readonly Float64Array[], pool?: SeriesPool): StrategyEvaluator;
   /** The terms of `rule` and their values on the last evaluated bar ("why it fired"). */
   explain(rule: RuleName): TermValue[];
   /** Forgets all history, as on a fresh start. */

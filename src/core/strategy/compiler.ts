@@ -31,14 +31,15 @@ export interface CompileBindings {
   /** The value of a numeric `$parameter` for this variant. */
   parameter(name: string): number;
   /**
-   * Subexpressions written more than once across the strategy's rules (by {@link nodeKey}), and
-   * the bar counter they are cached against: each is computed once per bar for the current bar,
-   * whichever rule reads it first. The counter must change on every bar.
+   * Subexpressions computed once per bar and shared by every reader: `cacheKey` names the ones to
+   * cache (undefined: not cached), equal keys meaning equal values on every bar; `bar` is the
+   * counter they are cached against and must change on every bar; `nodes` holds the one cached
+   * closure per key, filled as rules compile (and may be shared by several strategies' rules when
+   * their keys and counter are).
    */
   readonly shared?: {
-    readonly keys: ReadonlySet<string>;
+    readonly cacheKey: (node: ExpressionNode) => string | undefined;
     readonly bar: { value: number };
-    /** The one cached closure per repeated subexpression, filled as rules compile. */
     readonly nodes: Map<string, CompiledNode>;
   };
 }
@@ -62,26 +63,32 @@ const NAN = Number.NaN;
 
 /**
  * A canonical text for `node`, equal for subexpressions that always have the same value whatever
- * their spelling or spacing (parameters by name, references by series).
+ * their spelling or spacing: within one strategy, parameters by name and references by name;
+ * `leaf` may name them otherwise (by value and by series, to compare across strategies).
  */
-export function nodeKey(node: ExpressionNode): string {
+export function nodeKey(
+  node: ExpressionNode,
+  leaf?: (node: Extract<ExpressionNode, { kind: 'reference' | 'parameter' }>) => string,
+): string {
+  const key = (n: ExpressionNode): string => nodeKey(n, leaf);
   switch (node.kind) {
     case 'number':
       return String(node.value);
     case 'boolean':
       return node.value ? 'true' : 'false';
     case 'parameter':
-      return `$${node.name}`;
+      return leaf ? leaf(node) : `$${node.name}`;
     case 'reference':
+      if (leaf) return leaf(node);
       return node.output === undefined ? node.name : `${node.name}.${node.output}`;
     case 'history':
-      return `(${nodeKey(node.target)})[${nodeKey(node.offset)}]`;
+      return `(${key(node.target)})[${key(node.offset)}]`;
     case 'unary':
-      return `${node.operator}(${nodeKey(node.operand)})`;
+      return `${node.operator}(${key(node.operand)})`;
     case 'binary':
-      return `(${nodeKey(node.left)} ${node.operator} ${nodeKey(node.right)})`;
+      return `(${key(node.left)} ${node.operator} ${key(node.right)})`;
     case 'call':
-      return `${node.name}(${node.args.map(nodeKey).join(', ')})`;
+      return `${node.name}(${node.args.map(key).join(', ')})`;
   }
 }
 
@@ -135,8 +142,8 @@ class RuleCompiler {
   public compile(node: ExpressionNode, depth: number): CompiledNode {
     const shared = this.bindings.shared;
     if (shared === undefined || node.height < 2) return this.compileNode(node, depth);
-    const key = nodeKey(node);
-    if (!shared.keys.has(key)) return this.compileNode(node, depth);
+    const key = shared.cacheKey(node);
+    if (key === undefined) return this.compileNode(node, depth);
     // Compiled even when cached, so that this rule registers the depths it reads.
     const f = this.compileNode(node, depth);
     const known = shared.nodes.get(key);

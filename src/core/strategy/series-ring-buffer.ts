@@ -21,6 +21,16 @@ export class SeriesRingBuffer {
     this.reset();
   }
 
+  /** Grows the buffer to hold at least `depth` values, keeping the values it holds. */
+  public grow(depth: number): void {
+    if (depth <= this.capacity) return;
+    const data = new Float64Array(depth);
+    for (let k = this.count - 1, i = 0; k >= 0; k--, i++) data[i] = this.get(k);
+    this.data = data;
+    this.capacity = depth;
+    this.head = this.count - 1;
+  }
+
   /** How many values it keeps. */
   public get size(): number {
     return this.capacity;

@@ -279,4 +279,64 @@ describe('StrategyInstance on real BTC/USDT minutes', () => {
       );
     }
   });
+
+  it('when many variants share a loop then each trades exactly as alone, joining late or not, and the shared history goes with the last', () => {
+    // Variants that share some series and subexpressions and differ in others: the pool shares
+    // `crossover(fast, slow)` between those with the same EMAs, `rsi < $cap` only with equal caps.
+    const grid = (fast: number, slow: number, cap: number, timeframe = '1m') =>
+      strategyOf({
+        timeframe,
+        indicators: [
+          { id: 'fast', type: 'ema', params: { period: fast } },
+          { id: 'slow', type: 'ema', params: { period: slow } },
+          { id: 'rsi', type: 'rsi', params: { period: 14 } },
+          { id: 'trend', type: 'sma', params: { period: 20 }, timeframe: '1h' },
+        ],
+        rules: {
+          entryLong: `crossover(fast, slow) AND rsi < ${cap} AND close > trend`,
+          entryShort: `crossunder(fast, slow) AND close[2] < close[1]`,
+          exitLong: 'crossunder(fast, slow) OR close < lowest(low, 5)[1]',
+          exitShort: 'crossover(fast, slow)',
+        },
+      });
+    const specs: Array<[number, number, number, string?]> = [
+      [9, 21, 70],
+      [9, 21, 60],
+      [9, 50, 70],
+      [12, 21, 70],
+      [9, 21, 70, '5m'],
+      [9, 21, 60, '5m'],
+    ];
+    const part = bars.slice(0, 2_400);
+    const alone = specs.map(([f, sl, c, tf]) => run(grid(f, sl, c, tf), part).records.trades);
+    expect(alone.every((t) => t.length > 0)).toBe(true);
+
+    const loop = new EngineBarLoop({ baseTimeframe: '1m' });
+    const shared = specs.map(([f, sl, c, tf], i) => {
+      const records = new EngineRecordCollector();
+      const instance = createStrategyInstance({
+        id: 'v1',
+        strategy: grid(f, sl, c, tf),
+        indicators: loop.indicators,
+        sink: records,
+      });
+      // The last one joins after 1,200 bars, warmed up on its own on the bars it missed.
+      if (i < specs.length - 1) loop.add(instance);
+      return { instance, records };
+    });
+    part.slice(0, 1_200).forEach((bar) => loop.onClosedBar(bar));
+    const late = shared.at(-1)!;
+    late.instance.warmUp(part.slice(0, 1_200));
+    loop.add(late.instance);
+    part.slice(1_200).forEach((bar) => loop.onClosedBar(bar));
+    shared.slice(0, -1).forEach(({ records }, i) => expect(records.trades).toEqual(alone[i]));
+    // The late one shares indicators with the running ones, so it re-fills its look-back from
+    // live bars first (as before sharing): from then on its trades are the ones alone.
+    const lateTrades = late.records.trades;
+    expect(lateTrades.length).toBeGreaterThan(0);
+    expect(alone.at(-1)!.slice(-lateTrades.length)).toEqual(lateTrades);
+
+    for (const { instance } of shared) instance.dispose();
+    expect(loop.indicators.size).toBe(0);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SeriesPool } from '../../../src/core/strategy/compile-strategy';
 import { compileSample, fires, runSeries } from './support/sample-strategy';
 
 const N = NaN;
@@ -269,21 +270,63 @@ describe('compiled rules', () => {
     set('ema_fast', 1);
     set('ema_slow', 2);
     set('rsi', 20);
-    a.observeBar({ open: 1, high: 1, low: 1, close: 1, volume: 1 });
+    a.observeBar({ time: 0, open: 1, high: 1, low: 1, close: 1, volume: 1 });
     set('ema_fast', 3);
-    a.observeBar({ open: 2, high: 2, low: 2, close: 2, volume: 1 });
+    a.observeBar({ time: 1, open: 2, high: 2, low: 2, close: 2, volume: 1 });
     expect(a.tests.entryLong()).toBe(true);
     expect(a.tests.exitLong()).toBe(true);
     // A value changed in place is what the rules read now: no copy is kept per bar.
     set('rsi', 40);
     expect(a.tests.entryLong()).toBe(false);
     // b has seen one bar only: no crossover yet, and its history is its own.
-    b.observeBar({ open: 5, high: 5, low: 5, close: 5, volume: 1 });
+    b.observeBar({ time: 0, open: 5, high: 5, low: 5, close: 5, volume: 1 });
     expect(b.tests.exitLong()).toBe(false);
     expect(a.explain('exitLong')).toEqual([
       { text: 'close', value: 2 },
       { text: 'close[1]', value: 1 },
     ]);
     expect(() => s.instantiate([])).toThrow(RangeError);
+  });
+
+  it('shares history and subexpressions through a pool only where series and parameter values agree', () => {
+    const rules = { entryLong: 'crossover(ema_fast, ema_slow) AND rsi < $oversold' };
+    const low = compileSample(rules, { oversold: 30 });
+    const high = compileSample(rules, { oversold: 40 });
+    const outputs = low.requirements.map((r) => new Float64Array(r.outputs.length).fill(NaN));
+    const slot = (id: string) => low.requirements.findIndex((r) => r.ids.includes(id));
+    const pool = new SeriesPool();
+    const a = low.instantiate(outputs, pool);
+    const b = high.instantiate(outputs, pool);
+    const c = low.instantiate(outputs, pool);
+    // Two rings (fast, slow), shared by all three; the crossover shared, `rsi < 30` and
+    // `rsi < 40` (and the rules around them) not.
+    expect(pool.size.rings).toBe(2);
+    const bar = (time: number, fast: number, rsi: number) => {
+      outputs[slot('ema_fast')]![0] = fast;
+      outputs[slot('ema_slow')]![0] = 2;
+      outputs[slot('rsi')]![0] = rsi;
+      for (const e of [a, b, c])
+        e.observeBar({ time, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+    };
+    bar(0, 1, 35);
+    bar(1, 3, 35);
+    expect([a.tests.entryLong(), b.tests.entryLong(), c.tests.entryLong()]).toEqual([
+      false,
+      true,
+      false,
+    ]);
+    bar(2, 1, 20);
+    bar(3, 3, 20);
+    expect([a.tests.entryLong(), b.tests.entryLong(), c.tests.entryLong()]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    const held = pool.size.nodes;
+    a.release();
+    expect(pool.size.nodes).toBe(held); // c still uses the same ones
+    c.release();
+    b.release();
+    expect(pool.size).toEqual({ rings: 0, nodes: 0 });
   });
 });
