@@ -434,6 +434,16 @@ test.describe('the strategy chart of a live main on a replay of real BTC/USDT mi
         safety: { maxLossPct: 50, maxDrawdownPct: 50 },
       });
       const mainId = deployed.strategy.mainVariantId;
+
+      // Its strategy chart is open while the month replays: the chart follows it live (merged
+      // windows, no reload) up to the last bar, and the position levels come with it.
+      await page.getByTestId('chart-source').focus();
+      await page.getByTestId('chart-source').selectOption(`variant:${mainId}`);
+      await page.getByTestId('chart-mode-strategy').click();
+      const strategyChart = page.getByTestId('strategy-chart');
+      await expect(strategyChart).toHaveAttribute('data-last-time', /\d+/);
+      const loadedBars = Number(await strategyChart.getAttribute('data-bars'));
+      expect(loadedBars).toBeLessThan(100);
       await api.setReplaySpeed({ speed: 'max' });
       await expect
         .poll(async () => (await api.getFeedStatus({})).state, { timeout: 120_000 })
@@ -456,13 +466,23 @@ test.describe('the strategy chart of a live main on a replay of real BTC/USDT mi
       expect(position.stopPrice).not.toBeNull();
       expect(position.targetPrice).not.toBeNull();
 
-      await page.getByTestId('chart-source').focus();
-      await page.getByTestId('chart-source').selectOption(`variant:${mainId}`);
-      await page.getByTestId('chart-mode-strategy').click();
-      const chart = await api.getStrategyChart({
-        source: { kind: 'variant', variantId: mainId },
-        limit: 100_000,
-      });
+      // Signal records reach the store in batches: wait until the chart (merging live) and the
+      // API agree on the count twice in a row, a poll interval apart.
+      const variantChart = (): ReturnType<Api['getStrategyChart']> =>
+        api.getStrategyChart({ source: { kind: 'variant', variantId: mainId }, limit: 100_000 });
+      let chart = await variantChart();
+      let agreed = 0;
+      await expect
+        .poll(
+          async () => {
+            chart = await variantChart();
+            const drawn = Number(await strategyChart.getAttribute('data-signals'));
+            agreed = drawn === chart.signals.length ? agreed + 1 : 0;
+            return agreed;
+          },
+          { intervals: [1_000], timeout: 30_000 },
+        )
+        .toBeGreaterThanOrEqual(2);
       expect(chart.position).toMatchObject({
         side: position.side,
         entryPrice: position.entryPrice,
@@ -470,8 +490,14 @@ test.describe('the strategy chart of a live main on a replay of real BTC/USDT mi
         targetPrice: position.targetPrice,
       });
       expect(chart.signals.length).toBeGreaterThan(10);
-      const strategyChart = page.getByTestId('strategy-chart');
-      await expect(strategyChart).toHaveAttribute('data-bars', String(chart.candles.length));
+      // Everything the API has now was merged into the chart opened before the replay ran.
+      await expect(strategyChart).toHaveAttribute('data-last-time', String(last), {
+        timeout: 10_000,
+      });
+      await expect(strategyChart).toHaveAttribute('data-signals', String(chart.signals.length));
+      await expect(strategyChart).toHaveAttribute('data-trades', String(chart.trades.length));
+      await expect(strategyChart).toHaveAttribute('data-position', 'open');
+      await expect(strategyChart).toHaveAttribute('data-bars', String(loadedBars));
       await expect(strategyChart).toHaveAttribute('data-panes', '3');
 
       // The stop below and the target above, as lines across the price pane.

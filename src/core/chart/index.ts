@@ -10,6 +10,7 @@ export {
   storedThenFeedBars,
   StrategyChartService,
   type BacktestResults,
+  type ChartFeedView,
   type StrategyChartServiceOptions,
 } from './strategy-chart-service';
 export { replayStrategy, type StrategyReplay, type StrategyReplayInput } from './strategy-replay';

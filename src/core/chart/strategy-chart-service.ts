@@ -254,24 +254,44 @@ export function chartHandlers(
   };
 }
 
+/** The feed as the live chart reads it (the workstation's view of its current feed). */
+export interface ChartFeedView {
+  readonly series: SeriesKey;
+  /** `replay` feeds play stored bars: the store holds their future. */
+  readonly kind?: string;
+  /** The newest closed bars the feed has produced, oldest first. */
+  recent(limit: number): { candles: Candle[] };
+  /**
+   * Open time of the newest bar that counts as closed now, when the feed has produced none yet
+   * (a replay's start − 1): stored bars after it are the future. Absent: no limit, except for
+   * a replay that has played nothing, which charts no stored bar until it does.
+   */
+  readonly upTo?: number | null;
+}
+
 /**
  * Live bars for the chart: the stored history of `series` before the feed's first bar, then the
- * feed's own bars — for the series the feed plays; the store alone for any other. (A replay's
- * series is stored ahead of the replay: only bars the feed has played may be charted.)
+ * feed's own bars — for the series the feed plays; the store alone for any other. A replay's
+ * series is stored ahead of the replay: only bars the feed has played (or, before it played
+ * any, bars up to its `upTo`) may be charted.
  */
 export function storedThenFeedBars(
   candles: CandleRepository,
-  currentFeed: () => { series: SeriesKey; recent(limit: number): { candles: Candle[] } },
+  currentFeed: () => ChartFeedView | null,
 ): (series: SeriesKey, from: number) => Iterable<Candle> {
   return function* (series, from) {
     const feed = currentFeed();
-    if (!sameSeries(feed.series, series)) {
+    if (feed === null || !sameSeries(feed.series, series)) {
       yield* candles.iterate(series, from);
       return;
     }
     const played = feed.recent(1_000_000).candles;
-    const first = played[0]?.time ?? Number.MAX_SAFE_INTEGER;
-    if (from < first) yield* candles.iterate(series, from, first - 1);
+    const first = played[0]?.time;
+    const storedEnd =
+      first !== undefined
+        ? first - 1
+        : (feed.upTo ?? (feed.kind === 'replay' ? -1 : Number.MAX_SAFE_INTEGER));
+    if (from <= storedEnd) yield* candles.iterate(series, from, storedEnd);
     for (const bar of played) if (bar.time >= from) yield bar;
   };
 }

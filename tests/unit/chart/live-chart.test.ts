@@ -249,6 +249,44 @@ describe('strategy charts of a live variant on real BTC/USDT minutes', () => {
     expect(charted.curve.points()).toEqual(reference.curve.points());
   });
 
+  it('when a replay has played nothing yet then the chart holds no bar of the stored future, only history up to the replay start', () => {
+    const variant = new LiveVariant(db, candles, true);
+    const service = new StrategyChartService({
+      db,
+      candles,
+      backtests: {
+        result: (runId) => {
+          throw new Error(`no backtest run ${runId}`);
+        },
+      },
+      live: variant,
+      liveBars: storedThenFeedBars(candles, () => ({
+        series: SERIES,
+        recent: () => ({ candles: [] }),
+        upTo: START - 60_000,
+      })),
+    });
+    const chart = service.strategyChart({ kind: 'variant', variantId: 'main-1' }, 1_000_000);
+    expect(chart.candles.length).toBeGreaterThan(0);
+    expect(chart.candles[0]!.time).toBe(variant.firstBarTime);
+    expect(chart.candles.at(-1)!.time).toBe(START - 15 * 60_000);
+    expect(chart.equity).toEqual([]);
+
+    // A replay that does not say where it stands charts nothing stored until it plays a bar.
+    const blind = new StrategyChartService({
+      db,
+      candles,
+      backtests: { result: () => ({}) as never },
+      live: variant,
+      liveBars: storedThenFeedBars(candles, () => ({
+        series: SERIES,
+        kind: 'replay',
+        recent: () => ({ candles: [] }),
+      })),
+    });
+    expect(blind.strategyChart({ kind: 'variant', variantId: 'main-1' }, 100).candles).toEqual([]);
+  });
+
   it('when equity curves of a live variant are asked for then they are its own, labelled with its strategy', () => {
     const variant = new LiveVariant(db, candles, true);
     playUntilInPosition(variant, 1_000);

@@ -52,7 +52,6 @@ export function StrategyChartPanel({ source }: { source: ChartSource }): React.J
         if (disposed) return;
         const legend = view.show(chart);
         container.dataset['bars'] = String(chart.candles.length);
-        container.dataset['signals'] = String(chart.signals.length);
         container.dataset['panes'] = String(new Set([0, ...legend.map((l) => l.pane)]).size);
         setStatus({
           kind: 'ready',
@@ -63,15 +62,31 @@ export function StrategyChartPanel({ source }: { source: ChartSource }): React.J
           trades: chart.trades.length,
         });
         if (source.kind !== 'variant') return;
+        // The newest bars; more when the variant got further ahead than that since the last
+        // refresh (a fast replay), so the chart never has a hole.
+        const newest = async (): Promise<StrategyChart> => {
+          for (let limit = LIVE_WINDOW; ; limit = Math.min(STRATEGY_BARS, limit * 20)) {
+            const window = await currentApi().getStrategyChart({ source, limit });
+            if (limit >= STRATEGY_BARS || view.covers(window, limit)) return window;
+          }
+        };
         refresh = new ThrottledRefresh(
-          () => currentApi().getStrategyChart({ source, limit: LIVE_WINDOW }),
+          newest,
           (window) => view.merge(window),
           (error) => setStatus({ kind: 'error', message: describeError(error) }),
         );
         const live = refresh;
-        unsubscribe = barStream.subscribe((change) => {
+        // New bars of the feed, and the variant's own progress (it may lag the feed a little).
+        const bars = barStream.subscribe((change) => {
           if (change.reset || change.closed.length > 0) live.poke();
         });
+        const metrics = currentApi().on('metricsUpdate', (update) => {
+          if (update.rows.some((r) => r.variantId === source.variantId)) live.poke();
+        });
+        unsubscribe = () => {
+          bars();
+          metrics.dispose();
+        };
       })
       .catch((error: unknown) => {
         if (!disposed) setStatus({ kind: 'error', message: describeError(error) });

@@ -86,7 +86,7 @@ export class StrategyChartView {
   private readonly onCrosshair = (param: MouseEventParams<Time>): void => this.crosshair(param);
 
   public constructor(
-    container: HTMLElement,
+    private readonly container: HTMLElement,
     private readonly onHover: (hover: MarkerHover | null) => void,
   ) {
     this.chart = createDarkChart(container);
@@ -169,10 +169,21 @@ export class StrategyChartView {
     this.trades = [...chart.trades];
     this.markers.setMarkers(sortedMarkers(signalMarkers(this.signals), tradeMarkers(this.trades)));
     this.setPosition(chart.position);
+    this.describe();
     const n = chart.candles.length;
     if (n <= INITIAL_VISIBLE * 3) this.chart.timeScale().fitContent();
     else this.chart.timeScale().setVisibleLogicalRange({ from: n - INITIAL_VISIBLE, to: n + 5 });
     return legend;
+  }
+
+  /**
+   * Whether `window` joins what is drawn without a hole: it starts at or before the newest bar
+   * drawn, or it is the whole chart (fewer bars than were asked for).
+   */
+  public covers(window: StrategyChart, asked: number): boolean {
+    const first = window.candles[0];
+    if (first === undefined || window.candles.length < asked) return true;
+    return this.lastCandle >= 0 && first.time <= this.lastCandle;
   }
 
   /**
@@ -219,12 +230,22 @@ export class StrategyChartView {
       }
     }
     this.setPosition(window.position);
+    this.describe();
   }
 
   public dispose(): void {
     this.chart.unsubscribeCrosshairMove(this.onCrosshair);
     this.markers.detach();
     this.chart.remove();
+  }
+
+  /** What is drawn, on the element (for tests and tools): newest bar, signals, trades, position. */
+  private describe(): void {
+    const d = this.container.dataset;
+    d['lastTime'] = String(this.lastCandle);
+    d['signals'] = String(this.signals.length);
+    d['trades'] = String(this.trades.length);
+    d['position'] = this.positionKey === 'null' || this.positionKey === '' ? 'flat' : 'open';
   }
 
   /** Every line's value on the bar at `time` (lines still warming up there are left out). */
