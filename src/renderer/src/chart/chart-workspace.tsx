@@ -114,11 +114,19 @@ export function ChartWorkspace(): React.JSX.Element {
     if (connection !== 'open') return;
     void refreshChartSources();
     const api = currentApi();
-    const subs = [
-      api.on('variantStarted', () => void refreshChartSources()),
-      api.on('variantStopped', () => void refreshChartSources()),
-    ];
-    return () => subs.forEach((s) => s.dispose());
+    // A deploy of 1,000 variants sends 1,000 starts: one refresh for the burst, not one each.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refreshSoon = (): void => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        void refreshChartSources();
+      }, 300);
+    };
+    const subs = [api.on('variantStarted', refreshSoon), api.on('variantStopped', refreshSoon)];
+    return () => {
+      clearTimeout(timer);
+      subs.forEach((s) => s.dispose());
+    };
   }, [connection]);
 
   useEffect(() => {
