@@ -91,8 +91,14 @@ export interface VariantManagerOptions {
   /** The current feed, whose series new strategies bind to. */
   readonly feed: () => VariantFeedView | null;
   readonly templates?: readonly StrategyTemplate[];
-  /** Metric events and store commits at most this often, ms. Default 250 (≤ 4 events/s). */
+  /** Metric events at most this often, ms. Default 250 (≤ 4 events/s). */
   readonly flushIntervalMs?: number;
+  /**
+   * Store commits at most this often, ms (a tick commits when this much has passed since the
+   * last commit; reads and commands commit first). Default 1,000: commits dominate the live
+   * path's cost, and what a hard kill loses in between is recomputed from stored candles.
+   */
+  readonly commitIntervalMs?: number;
   /** Records buffered before a commit happens between two bars regardless of the timer. */
   readonly maxBufferedRecords?: number;
   /** Keep a metric snapshot row per variant at most this often (clock ms). Default 60 s. */
@@ -157,6 +163,7 @@ export class VariantManager implements Disposable {
   private readonly breaker: CircuitBreaker;
   private readonly templates: readonly StrategyTemplate[];
   private readonly flushIntervalMs: number;
+  private readonly commitIntervalMs: number;
   private readonly maxBufferedRecords: number;
   private readonly snapshotIntervalMs: number;
   private readonly log: (message: string) => void;
@@ -164,6 +171,9 @@ export class VariantManager implements Disposable {
   private tickTimer: Disposable | null = null;
   private lastTickAt = Number.NEGATIVE_INFINITY;
   private lastSnapshotAt = Number.NEGATIVE_INFINITY;
+  private lastCommitAt = Number.NEGATIVE_INFINITY;
+  /** A commit is owed: the last tick skipped it. */
+  private commitOwed = false;
   private feedSeries: SeriesKey | null = null;
   private breakerDirty = false;
   /** Last closed bar seen per series, committed with the strategies' progress. */
@@ -184,6 +194,7 @@ export class VariantManager implements Disposable {
     this.ledger = new TrialLedger(db);
     this.templates = options.templates ?? strategyTemplates();
     this.flushIntervalMs = options.flushIntervalMs ?? 250;
+    this.commitIntervalMs = options.commitIntervalMs ?? 1_000;
     this.maxBufferedRecords = options.maxBufferedRecords ?? 50_000;
     this.snapshotIntervalMs = options.snapshotIntervalMs ?? 60_000;
     this.log = options.log ?? ((m) => console.warn(`[parallax] ${m}`));
@@ -1352,7 +1363,10 @@ export class VariantManager implements Disposable {
   private requestTick(): void {
     if (this.tickTimer !== null || this.disposed) return;
     const now = this.options.clock.nowMs();
-    const delay = Math.max(0, this.lastTickAt + this.flushIntervalMs - now);
+    const next = this.commitOwed
+      ? Math.min(this.lastTickAt + this.flushIntervalMs, this.lastCommitAt + this.commitIntervalMs)
+      : this.lastTickAt + this.flushIntervalMs;
+    const delay = Math.max(0, next - now);
     this.tickTimer = this.options.clock.setTimeout(() => {
       this.tickTimer = null;
       this.tick();
@@ -1417,7 +1431,13 @@ export class VariantManager implements Disposable {
         }
       }
     }
-    this.flush();
+    if (this.lastTickAt - this.lastCommitAt >= this.commitIntervalMs) {
+      this.flush();
+    } else {
+      // Committed by a later tick; one is scheduled even if no bar comes to ask for it.
+      this.commitOwed = true;
+      this.requestTick();
+    }
   }
 
   private bufferedRecords(): number {
@@ -1439,6 +1459,8 @@ export class VariantManager implements Disposable {
   public flush(): void {
     if (!this.options.db.open) return;
     const now = this.options.clock.nowMs();
+    this.lastCommitAt = now;
+    this.commitOwed = false;
     const takeSnapshots = now - this.lastSnapshotAt >= this.snapshotIntervalMs;
     if (takeSnapshots) this.lastSnapshotAt = now;
     this.options.db.transaction(() => {
