@@ -429,7 +429,17 @@ class PooledRuleEvaluator implements StrategyEvaluator {
       parameter: blueprint.parameter,
       shared: {
         cacheKey: (node) => {
+          // Worth a cache check per read: functions over history (crossovers, windows), history
+          // reads, and what the rules repeat. Comparisons of plain values and AND/OR over cached
+          // parts cost less than the check, and most of their keys are the variant's own.
           if (node.height < 2) return undefined;
+          if (
+            node.kind !== 'call' &&
+            node.kind !== 'history' &&
+            !blueprint.repeated.has(nodeKey(node))
+          ) {
+            return undefined;
+          }
           let key = keys.get(node);
           if (key === undefined) keys.set(node, (key = nodeKey(node, leaf)));
           if (!this.nodeKeys.has(key)) {
