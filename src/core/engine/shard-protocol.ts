@@ -24,6 +24,11 @@ export interface ShardJob {
   /** Send the trades back, or only the metrics and record counts. */
   readonly trades: boolean;
   readonly trials: TrialStats;
+  /**
+   * Bars to run once on a throwaway copy of the shard before saying ready, so that the timed run
+   * starts with compiled code, as a long-running engine has (benchmarks); 0 for none.
+   */
+  readonly jitWarmUpBars: number;
 }
 
 /** What a shard reports per variant. */

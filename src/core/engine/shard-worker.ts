@@ -11,6 +11,31 @@ import { createStrategyInstance, type StrategyInstance } from './strategy-instan
  * its variants, fed every bar of the run from shared memory. Builds everything, says `ready`,
  * runs on `run`, sends the outcomes back and ends.
  */
+function build(job: ShardJob): {
+  loop: EngineBarLoop;
+  entries: Array<{ instance: StrategyInstance; records: EngineRecordCollector }>;
+} {
+  const loop = new EngineBarLoop({ baseTimeframe: job.baseTimeframe });
+  const entries: Array<{ instance: StrategyInstance; records: EngineRecordCollector }> = [];
+  for (const v of job.variants) {
+    const compiled = compileStrategy(v.config, v.parameters ?? {});
+    if (!compiled.ok) {
+      throw new Error(`${v.id}: ${compiled.issues.map(formatStrategyIssue).join('; ')}`);
+    }
+    const records = new EngineRecordCollector();
+    const instance = createStrategyInstance({
+      id: v.id,
+      strategy: compiled.strategy,
+      indicators: loop.indicators,
+      ...(v.account ? { account: v.account } : {}),
+      sink: records,
+    });
+    loop.add(instance);
+    entries.push({ instance, records });
+  }
+  return { loop, entries };
+}
+
 function main(): void {
   const port = parentPort;
   if (port === null) throw new Error('shard-worker runs as a worker thread');
@@ -18,24 +43,13 @@ function main(): void {
   try {
     const job = workerData as ShardJob;
     const bars = unpackBars(job.bars);
-    const loop = new EngineBarLoop({ baseTimeframe: job.baseTimeframe });
-    const entries: Array<{ instance: StrategyInstance; records: EngineRecordCollector }> = [];
-    for (const v of job.variants) {
-      const compiled = compileStrategy(v.config, v.parameters ?? {});
-      if (!compiled.ok) {
-        throw new Error(`${v.id}: ${compiled.issues.map(formatStrategyIssue).join('; ')}`);
-      }
-      const records = new EngineRecordCollector();
-      const instance = createStrategyInstance({
-        id: v.id,
-        strategy: compiled.strategy,
-        indicators: loop.indicators,
-        ...(v.account ? { account: v.account } : {}),
-        sink: records,
-      });
-      loop.add(instance);
-      entries.push({ instance, records });
+    if (job.jitWarmUpBars > 0) {
+      const { loop: scratch, entries: thrown } = build(job);
+      for (const bar of bars.slice(0, job.jitWarmUpBars)) scratch.onClosedBar(bar);
+      for (const e of thrown) e.instance.dispose();
+      scratch.dispose();
     }
+    const { loop, entries } = build(job);
     post({ type: 'ready', indicators: loop.indicators.size });
     port.once('message', (command: ShardCommand) => {
       if (command.type !== 'run') return;

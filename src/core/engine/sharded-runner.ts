@@ -28,6 +28,11 @@ export interface ShardedRunRequest {
   /** N and V of the trial ledger, for the DSR of every variant's metrics. */
   readonly trials?: TrialStats;
   /**
+   * Bars each shard first runs on a throwaway copy of itself, untimed, so the timed run starts
+   * with compiled code as a long-running engine has (benchmarks). Default 0.
+   */
+  readonly jitWarmUpBars?: number;
+  /**
    * The worker script; by default shard-worker next to this module (its `.ts` source is run
    * through tsx, for development, tests and benchmarks).
    */
@@ -100,6 +105,7 @@ export async function runSharded(request: ShardedRunRequest): Promise<ShardedRun
         variants: members.map((i) => request.variants[i] as ShardVariant),
         trades: request.trades ?? true,
         trials: request.trials ?? SINGLE_TRIAL,
+        jitWarmUpBars: request.jitWarmUpBars ?? 0,
       }),
   );
   try {
