@@ -3,15 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
-import WebSocket from 'ws';
-import type { Api } from '../../src/shared/api';
-import { createApiClient } from '../../src/shared/api-client';
-import { toDisposable } from '../../src/shared/disposable';
 import type { Candle } from '../../src/shared/market';
-import { ServerFrameSchema, type CallOutcome } from '../../src/shared/wire';
 import { makeTempDir } from '../stubs/temp-dir';
 import { startHeadlessProcess } from '../support/headless-process';
-import { BTCUSDT_1M, loadCandles } from '../support/real-candles';
+import { connectHostApi } from '../support/host-api';
+import { BTCUSDT_1M, BTCUSDT_1M_SERIES, loadCandles } from '../support/real-candles';
 import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
 import type { BenchReport, BenchRow } from './bench-report';
 
@@ -29,7 +25,6 @@ const CHROMIUM = process.env.PARALLAX_CHROMIUM ?? '/usr/bin/chromium';
 const BARS = 500_000;
 const LOADS = 3;
 const FRAME_SECONDS = 10;
-const SERIES = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' } as const;
 const FIL_MONTHS = ['08', '09', '10', '11'].map(
   (m) => `candles/binance-um_FILUSDT-1m-2023-${m}.csv.gz`,
 );
@@ -68,34 +63,6 @@ function csvGz(bars: readonly Candle[]): Buffer {
   const lines = ['time,open,high,low,close,volume'];
   for (const b of bars) lines.push(`${b.time},${b.open},${b.high},${b.low},${b.close},${b.volume}`);
   return gzipSync(lines.join('\n'));
-}
-
-async function connectHostApi(pageUrl: string): Promise<{ api: Api; close: () => void }> {
-  const url = new URL(pageUrl);
-  const ws = new WebSocket(
-    `ws://${url.host}/api?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`,
-    { maxPayload: 512 * 1024 * 1024 },
-  );
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const pending = new Map<number, (outcome: CallOutcome) => void>();
-  ws.on('message', (data) => {
-    const frame = ServerFrameSchema.parse(JSON.parse(String(data)));
-    if (frame.type === 'result' && frame.id !== null) pending.get(frame.id)?.(frame.outcome);
-  });
-  let nextId = 1;
-  const api = createApiClient({
-    call: (method, params) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ type: 'call', id, method, params }));
-      }),
-    onEvent: () => toDisposable(() => {}),
-  });
-  return { api, close: () => ws.close() };
 }
 
 const median = (xs: number[]): number => {
@@ -151,7 +118,8 @@ export async function run(): Promise<BenchReport> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking'],
   });
-  const { api, close } = await connectHostApi(host.url);
+  // Half a million bars come back in one answer: above ws's default frame limit.
+  const { api, close } = await connectHostApi(host.url, { maxPayload: 512 * 1024 * 1024 });
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(host.url);
@@ -223,7 +191,7 @@ export async function run(): Promise<BenchReport> {
     await page.getByTestId('price-history').selectOption('');
 
     // 2. Frames while a replay runs at 100× (one 1m bar every 0.6 s), raw price mode.
-    await api.selectFeed({ kind: 'replay', series: SERIES, speed: 100 });
+    await api.selectFeed({ kind: 'replay', series: BTCUSDT_1M_SERIES, speed: 100 });
     await page.waitForTimeout(2_000);
     rows.push(
       ...frameRows('100× replay, price chart', await frameIntervals(page, FRAME_SECONDS), notes),

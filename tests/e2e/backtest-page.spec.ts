@@ -1,48 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
-import type { Api } from '../../src/shared/api';
-import { createApiClient } from '../../src/shared/api-client';
-import { toDisposable } from '../../src/shared/disposable';
-import { ServerFrameSchema, type CallOutcome } from '../../src/shared/wire';
-import { useHeadlessHost } from '../support/headless-process';
-import { BTCUSDT_1M } from '../support/real-candles';
-import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
+import { useE2eHost, withHostSession, importBtcUsdtMinutes, SHOTS } from '../support/e2e-session';
 
-const SHOTS = join(PROJECT_ROOT, 'test-results/screenshots');
 /** Colours of src/renderer/src/chart/chart-theme.ts. */
 const EQUITY = [0x4c, 0x9a, 0xff] as const;
 const BUY = [0x4f, 0x8c, 0xff] as const;
 const SELL = [0xff, 0xb3, 0x00] as const;
-
-/** The typed API over the host's WebSocket, as a second client beside the page. */
-async function connectHostApi(pageUrl: string): Promise<{ api: Api; close: () => void }> {
-  const url = new URL(pageUrl);
-  const ws = new WebSocket(
-    `ws://${url.host}/api?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`,
-  );
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const pending = new Map<number, (outcome: CallOutcome) => void>();
-  ws.on('message', (data) => {
-    const frame = ServerFrameSchema.parse(JSON.parse(String(data)));
-    if (frame.type === 'result' && frame.id !== null) pending.get(frame.id)?.(frame.outcome);
-  });
-  let nextId = 1;
-  const api = createApiClient({
-    call: (method, params) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ type: 'call', id, method, params }));
-      }),
-    onEvent: () => toDisposable(() => {}),
-  });
-  return { api, close: () => ws.close() };
-}
 
 /** Pixels near `color` in the canvases under `testId`. */
 async function pixelsOf(page: Page, testId: string, color: readonly number[]): Promise<number> {
@@ -70,24 +33,14 @@ async function pixelsOf(page: Page, testId: string, color: readonly number[]): P
 }
 
 test.describe('the backtest page on real BTC/USDT minutes', () => {
-  const currentHost = useHeadlessHost(test, 'parallax-e2e-backtest-page-');
-  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+  const currentHost = useE2eHost(test, 'parallax-e2e-backtest-page-');
 
   test('a template with edited parameters runs over a chosen range with a progress bar; trades, equity and metrics are the API result; the tested parameters deploy as main with variants', async ({
     page,
   }) => {
     test.setTimeout(180_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.setViewportSize({ width: 1600, height: 1000 });
-    await page.goto(currentHost().url);
-    await expect(page.getByTestId('status-bar')).toContainText('connected (headless)');
-    const { api, close } = await connectHostApi(currentHost().url);
-    try {
-      await page.getByTestId('import-input').setInputFiles(sharedDataPath(BTCUSDT_1M));
-      await expect(page.getByTestId('import-report')).toContainText('30,240 bars of BTC/USDT 1m', {
-        timeout: 60_000,
-      });
+    await withHostSession(page, currentHost().url, { width: 1600, height: 1000 }, async (api) => {
+      await importBtcUsdtMinutes(page);
       await page.getByTestId('nav-backtest').click();
       const panel = page.getByTestId('backtest-panel');
       await panel.getByTestId('backtest-template').selectOption('ema-crossover-trend');
@@ -197,9 +150,6 @@ test.describe('the backtest page on real BTC/USDT minutes', () => {
       const [aloneMain] = await api.listVariants({ strategyId: alone.strategyId });
       expect(aloneMain!.parameters).toEqual(result.parameters);
       await page.screenshot({ path: join(SHOTS, 'backtest-page-deployed.png') });
-      expect(pageErrors).toEqual([]);
-    } finally {
-      close();
-    }
+    });
   });
 });

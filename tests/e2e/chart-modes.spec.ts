@@ -1,17 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
 import type { Api } from '../../src/shared/api';
 import type { StrategyChart } from '../../src/shared/chart';
-import { createApiClient } from '../../src/shared/api-client';
-import { toDisposable } from '../../src/shared/disposable';
-import { ServerFrameSchema, type CallOutcome } from '../../src/shared/wire';
-import { useHeadlessHost } from '../support/headless-process';
-import { BTCUSDT_1M } from '../support/real-candles';
-import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
+import { BTCUSDT_1M_SERIES } from '../support/real-candles';
+import { useE2eHost, withHostSession, importBtcUsdtMinutes, SHOTS } from '../support/e2e-session';
 
-const SHOTS = join(PROJECT_ROOT, 'test-results/screenshots');
 /** Colours of src/renderer/src/chart/chart-theme.ts. */
 const COLORS = {
   entryLong: '#00e676',
@@ -24,35 +17,6 @@ const COLORS = {
   stop: '#ff1744',
   target: '#00c853',
 } as const;
-const SERIES = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' } as const;
-
-/** The typed API over the host's WebSocket, as a second client beside the page. */
-async function connectHostApi(pageUrl: string): Promise<{ api: Api; close: () => void }> {
-  const url = new URL(pageUrl);
-  const ws = new WebSocket(
-    `ws://${url.host}/api?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`,
-  );
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const pending = new Map<number, (outcome: CallOutcome) => void>();
-  ws.on('message', (data) => {
-    const frame = ServerFrameSchema.parse(JSON.parse(String(data)));
-    if (frame.type === 'result' && frame.id !== null) pending.get(frame.id)?.(frame.outcome);
-  });
-  let nextId = 1;
-  const api = createApiClient({
-    call: (method, params) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ type: 'call', id, method, params }));
-      }),
-    onEvent: () => toDisposable(() => {}),
-  });
-  return { api, close: () => ws.close() };
-}
 
 /**
  * Rows of the price pane drawn across most of its width in `color`: where a horizontal price
@@ -249,24 +213,14 @@ async function hoverSignal(
 }
 
 test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
-  const currentHost = useHeadlessHost(test, 'parallax-e2e-chart-modes-');
-  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+  const currentHost = useE2eHost(test, 'parallax-e2e-chart-modes-');
 
   test('strategy mode draws the indicators in their panes and the markers; hovering a signal says why it fired; performance and comparison draw the curves', async ({
     page,
   }) => {
     test.setTimeout(180_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.setViewportSize({ width: 1600, height: 1000 });
-    await page.goto(currentHost().url);
-    await expect(page.getByTestId('status-bar')).toContainText('connected (headless)');
-    const { api, close } = await connectHostApi(currentHost().url);
-    try {
-      await page.getByTestId('import-input').setInputFiles(sharedDataPath(BTCUSDT_1M));
-      await expect(page.getByTestId('import-report')).toContainText('30,240 bars of BTC/USDT 1m', {
-        timeout: 60_000,
-      });
+    await withHostSession(page, currentHost().url, { width: 1600, height: 1000 }, async (api) => {
+      await importBtcUsdtMinutes(page);
       await page.getByTestId('nav-backtest').click();
       const panel = page.getByTestId('backtest-panel');
       const workspace = page.getByTestId('chart-workspace');
@@ -391,37 +345,24 @@ test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
       await page.getByTestId('chart-mode-price').click();
       await expect(page.getByTestId('candle-chart')).toBeVisible();
       await expect(page.getByTestId('strategy-chart')).toHaveCount(0);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      close();
-    }
+    });
   });
 });
 
 test.describe('the strategy chart of a live main on a replay of real BTC/USDT minutes', () => {
-  const currentHost = useHeadlessHost(test, 'parallax-e2e-chart-live-');
-  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+  const currentHost = useE2eHost(test, 'parallax-e2e-chart-live-');
 
   test('main trades the replay; its chart shows its signals with why they fired and its open position as stop and target lines', async ({
     page,
   }) => {
     test.setTimeout(240_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.setViewportSize({ width: 1600, height: 1000 });
-    await page.goto(currentHost().url);
-    await expect(page.getByTestId('status-bar')).toContainText('connected (headless)');
-    const { api, close } = await connectHostApi(currentHost().url);
-    try {
-      await page.getByTestId('import-input').setInputFiles(sharedDataPath(BTCUSDT_1M));
-      await expect(page.getByTestId('import-report')).toContainText('30,240 bars of BTC/USDT 1m', {
-        timeout: 60_000,
-      });
+    await withHostSession(page, currentHost().url, { width: 1600, height: 1000 }, async (api) => {
+      await importBtcUsdtMinutes(page);
       // Main of the MACD + RSI template on a replay of the month; it ends the month long, with
       // a stop and a target (a backtest of the same bars says so). Wide safety limits: the
       // template loses more than 5% on the way, which would stop it (tested elsewhere). The
       // breaker's daily loss counts the wall-clock day, in which a replayed month is one day.
-      await api.selectFeed({ kind: 'replay', series: SERIES, speed: 1 });
+      await api.selectFeed({ kind: 'replay', series: BTCUSDT_1M_SERIES, speed: 1 });
       await api.setCircuitBreakerLimits({
         maxDrawdownPct: 100,
         maxDailyLossPct: 100,
@@ -519,9 +460,6 @@ test.describe('the strategy chart of a live main on a replay of real BTC/USDT mi
         'data-points',
         String(chart.equity.length),
       );
-      expect(pageErrors).toEqual([]);
-    } finally {
-      close();
-    }
+    });
   });
 });

@@ -1,79 +1,17 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Download, type Page } from '@playwright/test';
-import WebSocket from 'ws';
-import type { Api } from '../../src/shared/api';
-import { createApiClient } from '../../src/shared/api-client';
-import { toDisposable } from '../../src/shared/disposable';
 import type { LiveTradeFilter, LiveTradeRow } from '../../src/shared/variants';
-import { ServerFrameSchema, type CallOutcome } from '../../src/shared/wire';
-import { useHeadlessHost } from '../support/headless-process';
-import { BTCUSDT_1M, btcUsdtMinutes } from '../support/real-candles';
-import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
+import { BTCUSDT_1M_SERIES } from '../support/real-candles';
+import {
+  useE2eHost,
+  withHostSession,
+  importBtcUsdtMinutes,
+  waitUntilReplayDigested,
+  SHOTS,
+} from '../support/e2e-session';
 
-const SHOTS = join(PROJECT_ROOT, 'test-results/screenshots');
-const SERIES = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' } as const;
 const DAY_MS = 86_400_000;
-
-/** The typed API over the host's WebSocket, as a second client beside the page. */
-async function connectHostApi(pageUrl: string): Promise<{ api: Api; close: () => void }> {
-  const url = new URL(pageUrl);
-  const ws = new WebSocket(
-    `ws://${url.host}/api?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`,
-  );
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const pending = new Map<number, (outcome: CallOutcome) => void>();
-  const listeners = new Set<(event: string, payload: unknown) => void>();
-  ws.on('message', (data) => {
-    const frame = ServerFrameSchema.parse(JSON.parse(String(data)));
-    if (frame.type === 'event') for (const l of listeners) l(frame.event, frame.payload);
-    else if (frame.id !== null) pending.get(frame.id)?.(frame.outcome);
-  });
-  let nextId = 1;
-  const api = createApiClient({
-    call: (method, params) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ type: 'call', id, method, params }));
-      }),
-    onEvent: (listener) => {
-      listeners.add(listener);
-      return toDisposable(() => listeners.delete(listener));
-    },
-  });
-  return { api, close: () => ws.close() };
-}
-
-/**
- * The replay has ended and the engine has read every bar: each variant has stopped or marked its
- * last bar (its timeframe's last closed bar is at most 10 minutes before the file's last minute),
- * and the trade count holds between two reads. Only then are the numbers final.
- */
-async function waitUntilReplayDigested(api: Api): Promise<void> {
-  const lastMinute = btcUsdtMinutes().at(-1)!.time;
-  let previousTrades = -1;
-  await expect
-    .poll(
-      async () => {
-        const behind = (await api.listVariants({})).filter(
-          (r) =>
-            r.status !== 'stopped' &&
-            r.status !== 'error' &&
-            (r.metrics.lastTime ?? 0) < lastMinute - 10 * 60_000,
-        ).length;
-        const trades = (await api.listLiveTrades({ filter: {}, limit: 100_000 })).length;
-        const settled = behind === 0 && trades === previousTrades;
-        previousTrades = trades;
-        return settled;
-      },
-      { timeout: 60_000, intervals: [500] },
-    )
-    .toBe(true);
-}
 
 /** RFC 4180 CSV to rows of fields (quoted fields may hold commas, quotes and newlines). */
 function parseCsv(text: string): string[][] {
@@ -144,24 +82,14 @@ async function expectTableShows(page: Page, expected: readonly LiveTradeRow[]): 
 }
 
 test.describe('the trades page on replayed real BTC/USDT minutes', () => {
-  const currentHost = useHeadlessHost(test, 'parallax-e2e-trades-export-');
-  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+  const currentHost = useE2eHost(test, 'parallax-e2e-trades-export-');
 
   test('a filtered trades table exports CSV and JSON files with exactly the rows the API lists for that filter', async ({
     page,
   }) => {
     test.setTimeout(240_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.setViewportSize({ width: 1600, height: 900 });
-    await page.goto(currentHost().url);
-    await expect(page.getByTestId('status-bar')).toContainText('connected (headless)');
-    const { api, close } = await connectHostApi(currentHost().url);
-    try {
-      await page.getByTestId('import-input').setInputFiles(sharedDataPath(BTCUSDT_1M));
-      await expect(page.getByTestId('import-report')).toContainText('30,240 bars of BTC/USDT 1m', {
-        timeout: 60_000,
-      });
+    await withHostSession(page, currentHost().url, { width: 1600, height: 900 }, async (api) => {
+      await importBtcUsdtMinutes(page);
       await page.keyboard.press('Alt+3');
       await expect(page.getByTestId('trades-empty')).toContainText(
         'No trades yet — deploy a strategy',
@@ -171,7 +99,7 @@ test.describe('the trades page on replayed real BTC/USDT minutes', () => {
       // possible, so the trades are many and, once the replay ends, final.
       await api.selectFeed({
         kind: 'replay',
-        series: SERIES,
+        series: BTCUSDT_1M_SERIES,
         speed: 100,
         from: Date.UTC(2023, 2, 8),
       });
@@ -265,9 +193,6 @@ test.describe('the trades page on replayed real BTC/USDT minutes', () => {
       // Clearing the filter shows every trade again.
       await page.getByTestId('filter-clear').click();
       await expect(async () => expectTableShows(page, all)).toPass({ timeout: 10_000 });
-      expect(pageErrors).toEqual([]);
-    } finally {
-      close();
-    }
+    });
   });
 });

@@ -1,51 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import WebSocket from 'ws';
-import type { Api } from '../../src/shared/api';
-import { createApiClient } from '../../src/shared/api-client';
-import { toDisposable } from '../../src/shared/disposable';
 import type { PositionRow } from '../../src/shared/variants';
-import { ServerFrameSchema, type CallOutcome } from '../../src/shared/wire';
-import { useHeadlessHost } from '../support/headless-process';
-import { BTCUSDT_1M } from '../support/real-candles';
-import { PROJECT_ROOT, sharedDataPath } from '../support/shared-data';
-
-const SHOTS = join(PROJECT_ROOT, 'test-results/screenshots');
-const SERIES = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' } as const;
-
-/** The typed API over the host's WebSocket, as a second client beside the page. */
-async function connectHostApi(pageUrl: string): Promise<{ api: Api; close: () => void }> {
-  const url = new URL(pageUrl);
-  const ws = new WebSocket(
-    `ws://${url.host}/api?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`,
-  );
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const pending = new Map<number, (outcome: CallOutcome) => void>();
-  const listeners = new Set<(event: string, payload: unknown) => void>();
-  ws.on('message', (data) => {
-    const frame = ServerFrameSchema.parse(JSON.parse(String(data)));
-    if (frame.type === 'event') for (const l of listeners) l(frame.event, frame.payload);
-    else if (frame.id !== null) pending.get(frame.id)?.(frame.outcome);
-  });
-  let nextId = 1;
-  const api = createApiClient({
-    call: (method, params) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ type: 'call', id, method, params }));
-      }),
-    onEvent: (listener) => {
-      listeners.add(listener);
-      return toDisposable(() => listeners.delete(listener));
-    },
-  });
-  return { api, close: () => ws.close() };
-}
+import { BTCUSDT_1M_SERIES } from '../support/real-candles';
+import { useE2eHost, withHostSession, importBtcUsdtMinutes, SHOTS } from '../support/e2e-session';
 
 /** The sentence the kill confirmation must show, built here from the API's position. */
 function expectedKillSentence(variantId: string, p: PositionRow): string {
@@ -65,28 +22,18 @@ const rowOf = (page: Page, variantId: string) =>
   page.locator(`[data-testid=leaderboard-row][data-variant-id="${variantId}"]`);
 
 test.describe('kill, promote and emergency stop on replayed real BTC/USDT minutes', () => {
-  const currentHost = useHeadlessHost(test, 'parallax-e2e-variant-actions-');
-  test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+  const currentHost = useE2eHost(test, 'parallax-e2e-variant-actions-');
 
   test('a killed variant stops and goes flat, a promotion changes main and is audited, the emergency stop flattens everything', async ({
     page,
   }) => {
     test.setTimeout(300_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
     // Tall enough that all 11 leaderboard rows are in the DOM at once.
-    await page.setViewportSize({ width: 1600, height: 1200 });
-    await page.goto(currentHost().url);
-    await expect(page.getByTestId('status-bar')).toContainText('connected (headless)');
-    const { api, close } = await connectHostApi(currentHost().url);
-    try {
-      await page.getByTestId('import-input').setInputFiles(sharedDataPath(BTCUSDT_1M));
-      await expect(page.getByTestId('import-report')).toContainText('30,240 bars of BTC/USDT 1m', {
-        timeout: 60_000,
-      });
+    await withHostSession(page, currentHost().url, { width: 1600, height: 1200 }, async (api) => {
+      await importBtcUsdtMinutes(page);
       await api.selectFeed({
         kind: 'replay',
-        series: SERIES,
+        series: BTCUSDT_1M_SERIES,
         speed: 100,
         from: Date.UTC(2023, 2, 8),
       });
@@ -253,9 +200,6 @@ test.describe('kill, promote and emergency stop on replayed real BTC/USDT minute
       await expect(
         page.locator('[data-testid=alert-row][data-kind=emergency-stop]').first(),
       ).toContainText(`${live} variants stopped`);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      close();
-    }
+    });
   });
 });

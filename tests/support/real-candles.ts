@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { decodeCandleBytes, parseCandleFile } from '../../src/core/history/candle-file-parser';
-import type { Candle } from '../../src/shared/market';
+import type { Candle, SeriesKey } from '../../src/shared/market';
 import { sharedDataPath } from './shared-data';
 
 /** The Binance.US BTC/USDT 1-minute month (2023-03-01 → 21), read in place from ../shared/data. */
 export const BTCUSDT_1M = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
+/** The series that file becomes once imported. */
+export const BTCUSDT_1M_SERIES: SeriesKey = {
+  exchange: 'binanceus',
+  symbol: 'BTC/USDT',
+  timeframe: '1m',
+};
 
 const cache = new Map<string, readonly Candle[]>();
 
