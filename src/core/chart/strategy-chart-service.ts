@@ -10,7 +10,8 @@ import { loadWarmUpBars } from '../optimize/backtest-runner';
 import { strategyTemplates, type StrategyTemplate } from '../optimize/strategy-template-catalog';
 import type { CandleRepository } from '../store/candle-repository';
 import type { Db } from '../store/database';
-import { TradeRepository, type StoredTrade } from '../store/trade-repository';
+import { SignalRepository } from '../store/signal-repository';
+import { TradeRepository, tradeRow } from '../store/trade-repository';
 import { compileStrategy, formatStrategyIssue, type CompiledStrategy } from '../strategy';
 import { INDICATOR_PLACEMENT } from './indicator-placement';
 import type { LiveChartViews } from './live-chart-views';
@@ -64,16 +65,13 @@ const CACHED_RUNS = 4;
  */
 export class StrategyChartService {
   private readonly trades: TradeRepository;
-  private readonly signalsStmt;
+  private readonly signals: SignalRepository;
   private readonly templates: readonly StrategyTemplate[];
   private readonly runs = new Map<string, FullChart>();
 
   public constructor(private readonly options: StrategyChartServiceOptions) {
     this.trades = new TradeRepository(options.db);
-    this.signalsStmt = options.db.prepare(
-      `SELECT time, rule, action, order_id, terms FROM signals
-       WHERE run_id = ? AND variant_id = ? ORDER BY seq`,
-    );
+    this.signals = new SignalRepository(options.db);
     this.templates = options.templates ?? strategyTemplates();
   }
 
@@ -145,7 +143,7 @@ export class StrategyChartService {
       strategy,
       series: view.series,
       replay,
-      signals: this.storedSignals(view.runId, view.variantId),
+      signals: this.signals.list(view.runId, view.variantId),
       trades: this.trades.list({ runId: view.runId, variantId: view.variantId }).map(tradeRow),
       equity: view.equity,
     };
@@ -207,7 +205,7 @@ export class StrategyChartService {
       strategy,
       series: run.series,
       replay,
-      signals: this.storedSignals(run.runId, run.runId),
+      signals: this.signals.list(run.runId, run.runId),
       trades: run.trades,
       equity:
         run.equity.length > 0
@@ -223,24 +221,6 @@ export class StrategyChartService {
       this.runs.delete(id);
     }
     return full;
-  }
-
-  private storedSignals(runId: string, variantId: string): SignalRecord[] {
-    const rows = this.signalsStmt.all(runId, variantId) as Array<{
-      time: number;
-      rule: SignalRecord['rule'];
-      action: SignalRecord['action'];
-      order_id: number | null;
-      terms: string;
-    }>;
-    return rows.map((r) => ({
-      variantId,
-      time: r.time,
-      rule: r.rule,
-      action: r.action,
-      orderId: r.order_id,
-      terms: JSON.parse(r.terms) as SignalRecord['terms'],
-    }));
   }
 }
 
@@ -398,27 +378,5 @@ function assemble(
       .filter((p) => p.time >= since)
       .map((p) => ({ time: p.time, equity: p.equity })),
     position,
-  };
-}
-
-/** A trade as the API carries it (the stored record without its run id). */
-function tradeRow(t: StoredTrade): TradeRow {
-  return {
-    variantId: t.variantId,
-    tradeId: t.tradeId,
-    side: t.side,
-    quantity: t.quantity,
-    leverage: t.leverage,
-    entryTime: t.entryTime,
-    entryPrice: t.entryPrice,
-    entryReason: t.entryReason,
-    exitTime: t.exitTime,
-    exitPrice: t.exitPrice,
-    exitReason: t.exitReason,
-    grossPnl: t.grossPnl,
-    fee: t.fee,
-    netPnl: t.netPnl,
-    margin: t.margin,
-    roiPct: t.roiPct,
   };
 }

@@ -15,7 +15,7 @@ import { BacktestRunRepository } from '../store/backtest-run-repository';
 import type { CandleRepository } from '../store/candle-repository';
 import type { Db } from '../store/database';
 import { EngineRecordWriter } from '../store/engine-record-writer';
-import { TradeRepository } from '../store/trade-repository';
+import { TradeRepository, tradeRow } from '../store/trade-repository';
 import { MetricSnapshotRepository } from '../store/metric-snapshot-repository';
 import { compileStrategy, formatStrategyIssue } from '../strategy';
 import type { Clock } from '../time/clock';
@@ -304,26 +304,4 @@ export class BacktestService implements Disposable {
       if (run.result !== null) this.runs.delete(id);
     }
   }
-}
-
-/** A trade as the API carries it (the engine's record without its branded number types). */
-function tradeRow(t: TradeRecord): TradeRow {
-  return {
-    variantId: t.variantId,
-    tradeId: t.tradeId,
-    side: t.side,
-    quantity: t.quantity,
-    leverage: t.leverage,
-    entryTime: t.entryTime,
-    entryPrice: t.entryPrice,
-    entryReason: t.entryReason,
-    exitTime: t.exitTime,
-    exitPrice: t.exitPrice,
-    exitReason: t.exitReason,
-    grossPnl: t.grossPnl,
-    fee: t.fee,
-    netPnl: t.netPnl,
-    margin: t.margin,
-    roiPct: t.roiPct,
-  };
 }

@@ -1,6 +1,12 @@
 import type { LiveTradeFilter, LiveTradeRow, VariantRole } from '../../shared/variants';
 import type { Db } from './database';
-import { toTrade, tradesToCsv, type StoredTrade, type TradeTableRow } from './trade-repository';
+import {
+  toTrade,
+  tradeRow,
+  tradesToCsv,
+  type StoredTrade,
+  type TradeTableRow,
+} from './trade-repository';
 
 /** A live trade with the strategy and role of its variant. */
 export interface StoredLiveTrade extends StoredTrade {
@@ -58,24 +64,5 @@ export class LiveTradeRepository {
 
 /** A stored live trade as the API carries it. */
 export function liveTradeRow(t: StoredLiveTrade): LiveTradeRow {
-  return {
-    strategyId: t.strategyId,
-    role: t.role,
-    variantId: t.variantId,
-    tradeId: t.tradeId,
-    side: t.side,
-    quantity: t.quantity,
-    leverage: t.leverage,
-    entryTime: t.entryTime,
-    entryPrice: t.entryPrice,
-    entryReason: t.entryReason,
-    exitTime: t.exitTime,
-    exitPrice: t.exitPrice,
-    exitReason: t.exitReason,
-    grossPnl: t.grossPnl,
-    fee: t.fee,
-    netPnl: t.netPnl,
-    margin: t.margin,
-    roiPct: t.roiPct,
-  };
+  return { strategyId: t.strategyId, role: t.role, ...tradeRow(t) };
 }

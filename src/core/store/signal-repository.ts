@@ -5,6 +5,7 @@ import type { Db } from './database';
 export class SignalRepository {
   private readonly insertStmt;
   private readonly listStmt;
+  private readonly listVariantStmt;
 
   public constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -12,6 +13,9 @@ export class SignalRepository {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.listStmt = db.prepare('SELECT * FROM signals WHERE run_id = ? ORDER BY variant_id, seq');
+    this.listVariantStmt = db.prepare(
+      'SELECT * FROM signals WHERE run_id = ? AND variant_id = ? ORDER BY seq',
+    );
   }
 
   /** Stores `signals` of run `runId` in one transaction, numbered from `firstSeq`. */
@@ -32,9 +36,13 @@ export class SignalRepository {
     })();
   }
 
-  /** The signals of a run, in the order they fired. */
-  public list(runId: string): SignalRecord[] {
-    const rows = this.listStmt.all(runId) as Array<{
+  /** The signals of a run (of one of its variants, if given), in the order they fired. */
+  public list(runId: string, variantId?: string): SignalRecord[] {
+    const rows = (
+      variantId === undefined
+        ? this.listStmt.all(runId)
+        : this.listVariantStmt.all(runId, variantId)
+    ) as Array<{
       variant_id: string;
       time: number;
       rule: SignalRecord['rule'];

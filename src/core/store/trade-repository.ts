@@ -1,3 +1,4 @@
+import type { TradeRow } from '../../shared/backtest';
 import type { TradeRecord } from '../engine/engine-records';
 import type { Db } from './database';
 
@@ -59,6 +60,31 @@ export const toTrade = (r: TradeTableRow): StoredTrade =>
     margin: r.margin,
     roiPct: r.roi_pct,
   }) as StoredTrade;
+
+/**
+ * A trade as the API carries it: the engine's record (stored or not) without its run id and
+ * branded number types. Backtests, strategy charts and live trades all answer with it.
+ */
+export function tradeRow(t: TradeRecord): TradeRow {
+  return {
+    variantId: t.variantId,
+    tradeId: t.tradeId,
+    side: t.side,
+    quantity: t.quantity,
+    leverage: t.leverage,
+    entryTime: t.entryTime,
+    entryPrice: t.entryPrice,
+    entryReason: t.entryReason,
+    exitTime: t.exitTime,
+    exitPrice: t.exitPrice,
+    exitReason: t.exitReason,
+    grossPnl: t.grossPnl,
+    fee: t.fee,
+    netPnl: t.netPnl,
+    margin: t.margin,
+    roiPct: t.roiPct,
+  };
+}
 
 /** CSV columns, in order: the trade's fields plus its times in UTC for people reading the file. */
 export const TRADE_CSV_COLUMNS = [
