@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { PROJECT_ROOT } from './shared-data';
 import { makeTempDir } from '../stubs/temp-dir';
 
@@ -10,6 +11,40 @@ export interface HeadlessProcess {
   output: () => string;
   /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
   stop: () => Promise<number | null>;
+}
+
+/**
+ * Spawns the real headless host (`src/server/main.ts`) on a free port and `dataDir`, its output
+ * piped. Node itself with tsx as a loader (not the tsx CLI, which runs the host in a grandchild
+ * that a SIGKILL of the child would leave running): signals reach the host process directly.
+ */
+export function spawnHeadlessHost(
+  dataDir: string,
+  extraArgs: string[] = [],
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(PROJECT_ROOT, 'src/server/main.ts'),
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...extraArgs,
+    ],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
+/** Hands everything `child` prints, stdout and stderr, to `onText` as it comes. */
+export function collectOutput(
+  child: ChildProcessByStdio<null, Readable, Readable>,
+  onText: (text: string) => void,
+): void {
+  child.stdout.on('data', (d: Buffer) => onText(d.toString()));
+  child.stderr.on('data', (d: Buffer) => onText(d.toString()));
 }
 
 /**
@@ -25,28 +60,9 @@ export async function startHeadlessProcess(
       'the UI is not built: run `npm run build` (npm test does it) before the e2e tests',
     );
   }
-  // Node itself with tsx as a loader (not the tsx CLI, which runs the host in a grandchild that a
-  // SIGKILL of the child would leave running): signals reach the host process directly.
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(PROJECT_ROOT, 'src/server/main.ts'),
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      ...extraArgs,
-    ],
-    {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawnHeadlessHost(dataDir, extraArgs);
   let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  collectOutput(child, (text) => (out += text));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`headless host printed no URL within 30 s:\n${out}`)),

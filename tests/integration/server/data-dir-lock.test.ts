@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,30 +6,20 @@ import {
   DataDirInUseError,
   LOCK_FILE,
 } from '../../../src/core/config/data-dir-lock';
-import { startHeadlessProcess, type HeadlessProcess } from '../../support/headless-process';
+import {
+  collectOutput,
+  spawnHeadlessHost,
+  startHeadlessProcess,
+  type HeadlessProcess,
+} from '../../support/headless-process';
 import { makeTempDir } from '../../stubs/temp-dir';
-
-const PROJECT_ROOT = join(__dirname, '../../..');
 
 /** Runs a second host on `dataDir` to its exit: its code and what it printed. */
 function secondHost(dataDir: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(PROJECT_ROOT, 'src/server/main.ts'),
-        '--port',
-        '0',
-        '--data-dir',
-        dataDir,
-      ],
-      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnHeadlessHost(dataDir);
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    collectOutput(child, (text) => (out += text));
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
