@@ -280,6 +280,24 @@ interface RulesBlueprint {
 /** The test of a rule the config leaves out. */
 const never = (): boolean => false;
 
+/** The blueprint's rules compiled against one evaluator's `bindings`, and their tests. */
+function compileRules(
+  blueprint: RulesBlueprint,
+  bindings: CompileBindings,
+): { rules: ReadonlyMap<RuleName, CompiledRule>; tests: RuleTests } {
+  const rules = new Map<RuleName, CompiledRule>();
+  for (const [name, { text, ast }] of blueprint.asts) {
+    rules.set(name, compileRule(text, ast, bindings));
+  }
+  const tests = Object.freeze({
+    entryLong: rules.get('entryLong')?.test ?? never,
+    entryShort: rules.get('entryShort')?.test ?? never,
+    exitLong: rules.get('exitLong')?.test ?? never,
+    exitShort: rules.get('exitShort')?.test ?? never,
+  });
+  return { rules, tests };
+}
+
 /** Cache keys for the subexpressions repeated within one strategy (height ≥ 2 only). */
 function localCacheKey(
   repeated: ReadonlySet<string>,
@@ -452,17 +470,7 @@ class PooledRuleEvaluator implements StrategyEvaluator {
         nodes: frame.nodes,
       },
     };
-    const rules = new Map<RuleName, CompiledRule>();
-    for (const [name, { text, ast }] of blueprint.asts) {
-      rules.set(name, compileRule(text, ast, bindings));
-    }
-    this.rules = rules;
-    this.tests = Object.freeze({
-      entryLong: rules.get('entryLong')?.test ?? never,
-      entryShort: rules.get('entryShort')?.test ?? never,
-      exitLong: rules.get('exitLong')?.test ?? never,
-      exitShort: rules.get('exitShort')?.test ?? never,
-    });
+    ({ rules: this.rules, tests: this.tests } = compileRules(blueprint, bindings));
   }
 
   public observeBar(bar: BarFieldValues): void {
@@ -597,17 +605,7 @@ class RuleEvaluator implements StrategyEvaluator {
         nodes: new Map(),
       },
     };
-    const rules = new Map<RuleName, CompiledRule>();
-    for (const [name, { text, ast }] of blueprint.asts) {
-      rules.set(name, compileRule(text, ast, bindings));
-    }
-    this.rules = rules;
-    this.tests = Object.freeze({
-      entryLong: rules.get('entryLong')?.test ?? never,
-      entryShort: rules.get('entryShort')?.test ?? never,
-      exitLong: rules.get('exitLong')?.test ?? never,
-      exitShort: rules.get('exitShort')?.test ?? never,
-    });
+    ({ rules: this.rules, tests: this.tests } = compileRules(blueprint, bindings));
   }
 
   public observe(values: ClosedBarValues): void {
