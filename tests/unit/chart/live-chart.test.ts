@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   storedThenFeedBars,
   StrategyChartService,
+  type ChartFeedView,
   type LiveChartView,
   type LiveChartViews,
 } from '../../../src/core/chart';
@@ -144,7 +145,13 @@ describe('strategy charts of a live variant on real BTC/USDT minutes', () => {
     variant.flush();
   }
 
-  const serviceFor = (variant: LiveVariant): StrategyChartService =>
+  /** The chart service over `variant`, its feed on SERIES (by default: the bars it played). */
+  const serviceFor = (
+    variant: LiveVariant,
+    feed: Omit<ChartFeedView, 'series'> = {
+      recent: (limit) => ({ candles: variant.played.slice(-limit) }),
+    },
+  ): StrategyChartService =>
     new StrategyChartService({
       db,
       candles,
@@ -154,10 +161,7 @@ describe('strategy charts of a live variant on real BTC/USDT minutes', () => {
         },
       },
       live: variant,
-      liveBars: storedThenFeedBars(candles, () => ({
-        series: SERIES,
-        recent: (limit) => ({ candles: variant.played.slice(-limit) }),
-      })),
+      liveBars: storedThenFeedBars(candles, () => ({ series: SERIES, ...feed })),
     });
 
   it('when a live variant holding a position is charted then the chart shows what it saw: its bars so far, its indicator values at every signal, its equity and its position levels', () => {
@@ -251,20 +255,9 @@ describe('strategy charts of a live variant on real BTC/USDT minutes', () => {
 
   it('when a replay has played nothing yet then the chart holds no bar of the stored future, only history up to the replay start', () => {
     const variant = new LiveVariant(db, candles, true);
-    const service = new StrategyChartService({
-      db,
-      candles,
-      backtests: {
-        result: (runId) => {
-          throw new Error(`no backtest run ${runId}`);
-        },
-      },
-      live: variant,
-      liveBars: storedThenFeedBars(candles, () => ({
-        series: SERIES,
-        recent: () => ({ candles: [] }),
-        upTo: START - 60_000,
-      })),
+    const service = serviceFor(variant, {
+      recent: () => ({ candles: [] }),
+      upTo: START - 60_000,
     });
     const chart = service.strategyChart({ kind: 'variant', variantId: 'main-1' }, 1_000_000);
     expect(chart.candles.length).toBeGreaterThan(0);
@@ -273,17 +266,7 @@ describe('strategy charts of a live variant on real BTC/USDT minutes', () => {
     expect(chart.equity).toEqual([]);
 
     // A replay that does not say where it stands charts nothing stored until it plays a bar.
-    const blind = new StrategyChartService({
-      db,
-      candles,
-      backtests: { result: () => ({}) as never },
-      live: variant,
-      liveBars: storedThenFeedBars(candles, () => ({
-        series: SERIES,
-        kind: 'replay',
-        recent: () => ({ candles: [] }),
-      })),
-    });
+    const blind = serviceFor(variant, { kind: 'replay', recent: () => ({ candles: [] }) });
     expect(blind.strategyChart({ kind: 'variant', variantId: 'main-1' }, 100).candles).toEqual([]);
   });
 
