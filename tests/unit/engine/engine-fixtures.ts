@@ -1,3 +1,9 @@
+import {
+  createStrategyInstance,
+  EngineBarLoop,
+  EngineRecordCollector,
+  type StrategyInstance,
+} from '../../../src/core/engine';
 import { compileStrategy, type CompiledStrategy } from '../../../src/core/strategy';
 
 export { btcUsdtMinutes } from '../../support/real-candles';
@@ -17,4 +23,24 @@ export function strategyOf(options: {
   });
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
   return result.strategy;
+}
+
+/** One instance ('v1') of `strategy` in a fresh 1m bar loop, its records collected. */
+export interface InstanceRun {
+  loop: EngineBarLoop;
+  instance: StrategyInstance;
+  records: EngineRecordCollector;
+}
+
+export function freshInstance(strategy: CompiledStrategy): InstanceRun {
+  const loop = new EngineBarLoop({ baseTimeframe: '1m' });
+  const records = new EngineRecordCollector();
+  const instance = createStrategyInstance({
+    id: 'v1',
+    strategy,
+    indicators: loop.indicators,
+    sink: records,
+  });
+  loop.add(instance);
+  return { loop, instance, records };
 }

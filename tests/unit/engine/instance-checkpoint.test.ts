@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createStrategyInstance,
   decodeDouble,
   encodeDouble,
-  EngineBarLoop,
   EngineRecordCollector,
   InstanceCheckpointError,
   type InstanceCheckpoint,
-  type StrategyInstance,
 } from '../../../src/core/engine';
 import { PaperExchange } from '../../../src/core/execution';
 import { SINGLE_TRIAL } from '../../../src/core/metrics';
 import { strategyTemplates } from '../../../src/core/optimize';
 import { compileStrategy, type CompiledStrategy } from '../../../src/core/strategy';
 import type { Candle } from '../../../src/shared/market';
-import { btcUsdtMinutes, strategyOf } from './engine-fixtures';
+import {
+  btcUsdtMinutes,
+  freshInstance,
+  strategyOf,
+  type InstanceRun as Run,
+} from './engine-fixtures';
 
 /** The EMA crossover template on 1m bars (its 1h trend EMA rolled up from them) with stops. */
 function emaCrossoverWithStops(risk: Record<string, unknown>): CompiledStrategy {
@@ -27,25 +29,6 @@ function emaCrossoverWithStops(risk: Record<string, unknown>): CompiledStrategy 
   });
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
   return result.strategy;
-}
-
-interface Run {
-  loop: EngineBarLoop;
-  instance: StrategyInstance;
-  records: EngineRecordCollector;
-}
-
-function fresh(strategy: CompiledStrategy): Run {
-  const loop = new EngineBarLoop({ baseTimeframe: '1m' });
-  const records = new EngineRecordCollector();
-  const instance = createStrategyInstance({
-    id: 'v1',
-    strategy,
-    indicators: loop.indicators,
-    sink: records,
-  });
-  loop.add(instance);
-  return { loop, instance, records };
 }
 
 /** What the records held when a checkpoint was taken, to cut the uninterrupted run there. */
@@ -76,7 +59,7 @@ function uninterrupted(
   pick: (cp: InstanceCheckpoint, index: number) => string | null,
   flattenAt: number | null = null,
 ): { run: Run; taken: Map<string, Taken> } {
-  const run = fresh(strategy);
+  const run = freshInstance(strategy);
   const taken = new Map<string, Taken>();
   bars.forEach((bar, index) => {
     run.loop.onClosedBar(bar);
@@ -98,7 +81,7 @@ function resumed(
   warmUp: 'loop' | 'instance' = 'loop',
   flattenAt: number | null = null,
 ): Run {
-  const run = fresh(strategy);
+  const run = freshInstance(strategy);
   run.instance.restore(taken.checkpoint);
   const history = bars.slice(0, taken.index + 1);
   if (warmUp === 'loop') run.loop.warmUp(history);
@@ -216,7 +199,7 @@ describe('StrategyInstance checkpoint and restore on real BTC/USDT minutes', () 
     expect(t.checkpoint.warm).toBe(false);
     expect(t.checkpoint.readyStreak).toBe(7); // ready from index 9: bars 9…15
     // Re-warmed on 115 bars of history (the original had seen 16): naturally warm, held back.
-    const restored = fresh(strategy);
+    const restored = freshInstance(strategy);
     restored.instance.restore(t.checkpoint);
     restored.loop.warmUp(bars.slice(0, start + t.index + 1));
     for (const bar of tradedBars.slice(t.index + 1)) restored.loop.onClosedBar(bar);
@@ -234,7 +217,7 @@ describe('StrategyInstance checkpoint and restore on real BTC/USDT minutes', () 
       cp.warm && i === 200 ? 'warm' : null,
     );
     const t = taken.get('warm')!;
-    const restored = fresh(strategy);
+    const restored = freshInstance(strategy);
     restored.instance.restore(t.checkpoint);
     restored.loop.warmUp(bars.slice(190, 201)); // 11 bars: sma(50) is not ready
     restored.loop.onClosedBar(bars[201]!);
@@ -247,13 +230,13 @@ describe('StrategyInstance checkpoint and restore on real BTC/USDT minutes', () 
 
   it('when a fresh instance is checkpointed then ±∞ and NaN survive JSON as strings and restore exactly', () => {
     const strategy = strategyOf({ rules: { entryLong: 'true', exitLong: 'false' } });
-    const a = fresh(strategy);
+    const a = freshInstance(strategy);
     const cp = a.instance.checkpoint();
     expect(cp.time).toBeNull();
     expect(cp.exchange.lastBarTime).toBe('-Infinity');
     expect(cp.exchange.lastClose).toBe('NaN');
     expect(stored(cp)).toEqual(cp);
-    const b = fresh(strategy);
+    const b = freshInstance(strategy);
     b.instance.restore(stored(cp));
     for (const bar of bars.slice(0, 50)) {
       a.loop.onClosedBar(bar);
@@ -272,21 +255,21 @@ describe('StrategyInstance checkpoint and restore on real BTC/USDT minutes', () 
 
   it('when the checkpoint is malformed, foreign or late then restore refuses it with a reason', () => {
     const strategy = strategyOf({ rules: { entryLong: 'true', exitLong: 'false' } });
-    const a = fresh(strategy);
+    const a = freshInstance(strategy);
     for (const bar of bars.slice(0, 5)) a.loop.onClosedBar(bar);
     const cp = stored(a.instance.checkpoint());
 
     const broken = { ...cp, exchange: { ...cp.exchange, cash: 'lots' } } as unknown;
-    expect(() => fresh(strategy).instance.restore(broken as InstanceCheckpoint)).toThrow(
+    expect(() => freshInstance(strategy).instance.restore(broken as InstanceCheckpoint)).toThrow(
       InstanceCheckpointError,
     );
-    expect(() => fresh(strategy).instance.restore(broken as InstanceCheckpoint)).toThrow(
+    expect(() => freshInstance(strategy).instance.restore(broken as InstanceCheckpoint)).toThrow(
       /exchange\.cash/,
     );
-    expect(() => fresh(strategy).instance.restore({ ...cp, variantId: 'v2' })).toThrow(
+    expect(() => freshInstance(strategy).instance.restore({ ...cp, variantId: 'v2' })).toThrow(
       /checkpoint of v2 given to instance v1/,
     );
-    const started = fresh(strategy);
+    const started = freshInstance(strategy);
     started.loop.onClosedBar(bars[0]!);
     expect(() => started.instance.restore(cp)).toThrow(/already started/);
 

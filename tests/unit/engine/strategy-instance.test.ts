@@ -3,12 +3,11 @@ import {
   createStrategyInstance,
   EngineBarLoop,
   EngineRecordCollector,
-  type StrategyInstance,
 } from '../../../src/core/engine';
 import { PAPER_ACCOUNT_DEFAULTS } from '../../../src/core/execution';
 import type { CompiledStrategy } from '../../../src/core/strategy';
 import type { Candle } from '../../../src/shared/market';
-import { btcUsdtMinutes, strategyOf } from './engine-fixtures';
+import { btcUsdtMinutes, freshInstance, strategyOf, type InstanceRun } from './engine-fixtures';
 
 const SLIP = PAPER_ACCOUNT_DEFAULTS.slippageBps / 10_000;
 
@@ -16,19 +15,11 @@ function run(
   strategy: CompiledStrategy,
   bars: readonly Candle[],
   warmUp: readonly Candle[] = [],
-): { instance: StrategyInstance; records: EngineRecordCollector; loop: EngineBarLoop } {
-  const loop = new EngineBarLoop({ baseTimeframe: '1m' });
-  const records = new EngineRecordCollector();
-  const instance = createStrategyInstance({
-    id: 'v1',
-    strategy,
-    indicators: loop.indicators,
-    sink: records,
-  });
-  loop.add(instance);
-  loop.warmUp(warmUp);
-  for (const bar of bars) loop.onClosedBar(bar);
-  return { instance, records, loop };
+): InstanceRun {
+  const played = freshInstance(strategy);
+  played.loop.warmUp(warmUp);
+  for (const bar of bars) played.loop.onClosedBar(bar);
+  return played;
 }
 
 const index = (bars: readonly Candle[], time: number): number =>
