@@ -17,6 +17,7 @@ import { ManagerRig, templateOf } from '../unit/variants/variant-fixture';
 import type { BenchReport, BenchRow } from './bench-report';
 import { GRID_STRATEGY, NAIVE_BARS, naiveRecompute, type GridParams } from './grid-workload';
 import { VARIANT_GRID } from './variant-grid';
+import { WIDEST_BREAKER_LIMITS } from '../support/breaker-limits';
 
 /**
  * The live optimizer's throughput with the whole live path in the loop: a VariantManager on a
@@ -63,12 +64,6 @@ const GRID_TEMPLATE = templateOf(TEMPLATE_ID, {
 
 /** Limits at their widest: every check still runs on every bar, none stops the workload. */
 const WIDE_SAFETY = { maxLossPct: 100, maxDrawdownPct: 100 };
-const WIDE_BREAKER = {
-  maxDrawdownPct: 100,
-  maxDailyLossPct: 100,
-  maxConsecutiveLosses: 100_000,
-  maxOrdersPerMinute: 1_000_000,
-};
 
 interface ManagerRun {
   variantBars: number;
@@ -123,7 +118,7 @@ export function runManager(
   try {
     rig.store([...history, ...replay]);
     rig.at((history.at(-1) as Candle).time);
-    rig.manager.setCircuitBreakerLimits(WIDE_BREAKER);
+    rig.manager.setCircuitBreakerLimits(WIDEST_BREAKER_LIMITS);
     const heapBefore = measureHeap ? collect() : 0;
     const { strategy } = rig.manager.deploy({
       templateId: TEMPLATE_ID,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { Api } from '../../src/shared/api';
 import type { StrategyChart } from '../../src/shared/chart';
+import { WIDEST_BREAKER_LIMITS } from '../support/breaker-limits';
 import { BTCUSDT_1M_SERIES } from '../support/real-candles';
 import { useE2eHost, withHostSession, importBtcUsdtMinutes, SHOTS } from '../support/e2e-session';
 
@@ -363,12 +364,7 @@ test.describe('the strategy chart of a live main on a replay of real BTC/USDT mi
       // template loses more than 5% on the way, which would stop it (tested elsewhere). The
       // breaker's daily loss counts the wall-clock day, in which a replayed month is one day.
       await api.selectFeed({ kind: 'replay', series: BTCUSDT_1M_SERIES, speed: 1 });
-      await api.setCircuitBreakerLimits({
-        maxDrawdownPct: 100,
-        maxDailyLossPct: 100,
-        maxConsecutiveLosses: 100_000,
-        maxOrdersPerMinute: 1_000_000,
-      });
+      await api.setCircuitBreakerLimits(WIDEST_BREAKER_LIMITS);
       const deployed = await api.deployStrategy({
         templateId: 'macd-rsi-confirmation',
         variants: 0,

@@ -10,16 +10,11 @@ import { BTCUSDT_1M } from '../../support/real-candles';
 import { sharedDataPath } from '../../support/shared-data';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { BTC, DAY, MARCH_1, ok, play, workstationWithBtc } from './variant-harness';
+import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
 const FROM = MARCH_1 + 2 * DAY;
 const TO = MARCH_1 + 21 * DAY - 1;
 const LAST_BAR = MARCH_1 + 21 * DAY - 60_000;
-const NO_BREAKER = {
-  maxDrawdownPct: 100,
-  maxDailyLossPct: 100,
-  maxConsecutiveLosses: 100_000,
-  maxOrdersPerMinute: 1_000_000,
-};
 // Wide safety limits: the variants trade through the whole range (the limits have their own tests).
 const DEPLOY = {
   templateId: 'rsi-mean-reversion',
@@ -153,7 +148,7 @@ describe('a hard kill of the headless host while variants trade, then a restart 
   it('when killed with SIGKILL at random moments then no committed trade is lost or changed, positions come back, no trade is duplicated, and the result equals an uninterrupted run', async () => {
     // The uninterrupted run: the same calls in-process, on a TestClock.
     const ref = workstationWithBtc(refDir.path);
-    ok(await ref.ws.dispatcher.dispatch('setCircuitBreakerLimits', NO_BREAKER));
+    ok(await ref.ws.dispatcher.dispatch('setCircuitBreakerLimits', WIDEST_BREAKER_LIMITS));
     ok(
       await ref.ws.dispatcher.dispatch('selectFeed', {
         kind: 'replay',
@@ -181,7 +176,7 @@ describe('a hard kill of the headless host while variants trade, then a restart 
       fileName: basename(file),
       contentBase64: readFileSync(file).toString('base64'),
     });
-    await api.call('setCircuitBreakerLimits', NO_BREAKER);
+    await api.call('setCircuitBreakerLimits', WIDEST_BREAKER_LIMITS);
     await api.call('selectFeed', { kind: 'replay', series: BTC, speed: 1, from: FROM, to: TO });
     await api.call('deployStrategy', DEPLOY);
     await api.call('setReplaySpeed', { speed: 'max' });

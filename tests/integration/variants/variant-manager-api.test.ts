@@ -11,6 +11,7 @@ import type {
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
 import { BTC, DAY, EventLog, MARCH_1, ok, play, workstationWithBtc } from './variant-harness';
+import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
 const SLIP = PAPER_ACCOUNT_DEFAULTS.slippageBps / 10_000;
 const bars = btcUsdtMinutes();
@@ -37,14 +38,7 @@ describe('the variant manager through the workstation API, on replayed real BTC/
     );
     ws.currentFeed.stop(); // held until the variants are deployed
     // 100 variants lose 25 trades in a row across them within hours: the breaker has its own tests.
-    ok(
-      await ws.dispatcher.dispatch('setCircuitBreakerLimits', {
-        maxDrawdownPct: 100,
-        maxDailyLossPct: 100,
-        maxConsecutiveLosses: 100_000,
-        maxOrdersPerMinute: 1_000_000,
-      }),
-    );
+    ok(await ws.dispatcher.dispatch('setCircuitBreakerLimits', WIDEST_BREAKER_LIMITS));
     deployed = ok(
       await ws.dispatcher.dispatch('deployStrategy', {
         templateId: 'rsi-mean-reversion',

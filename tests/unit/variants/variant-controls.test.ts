@@ -3,6 +3,7 @@ import type { SeriesKey } from '../../../src/shared/market';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
 import { ManagerRig, templateOf } from './variant-fixture';
+import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
 const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
 const btc = btcUsdtMinutes();
@@ -27,12 +28,7 @@ describe('strategy-wide controls', () => {
     rig.store(btc.slice(0, 2_000));
     rig.at(btc[0]!.time);
     const m = rig.manager;
-    m.setCircuitBreakerLimits({
-      maxDrawdownPct: 100,
-      maxDailyLossPct: 100,
-      maxConsecutiveLosses: 100_000,
-      maxOrdersPerMinute: 1_000_000,
-    });
+    m.setCircuitBreakerLimits(WIDEST_BREAKER_LIMITS);
     m.deploy({
       templateId: 'flip',
       parameters: {},

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SeriesKey } from '../../../src/shared/market';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { barsFrom, ManagerRig, templateOf } from './variant-fixture';
+import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
 /**
  * Long (bias 1) or never in the market (bias 0), one round trip every two bars, `size` percent of
@@ -19,12 +20,6 @@ const biased = templateOf('biased', {
 
 const SERIES: SeriesKey = { exchange: 'test', symbol: 'UP/USDT', timeframe: '1m' };
 const START = Date.UTC(2024, 0, 1);
-const NO_BREAKER = {
-  maxDrawdownPct: 100,
-  maxDailyLossPct: 100,
-  maxConsecutiveLosses: 100_000,
-  maxOrdersPerMinute: 1_000_000,
-};
 
 /** A rising market with seeded noise: each bar opens at the last close and moves drift ± noise. */
 function risingBars(count: number, drift: number, noise: number, seed: number) {
@@ -119,7 +114,7 @@ describe('promotion candidates, promotion and its audit', () => {
     const bars = risingBars(400, 0.003, 0.009, seed);
     rig.store(bars.slice(0, 1));
     rig.at(bars[0]!.time);
-    rig.manager.setCircuitBreakerLimits(NO_BREAKER);
+    rig.manager.setCircuitBreakerLimits(WIDEST_BREAKER_LIMITS);
     const deployed = rig.manager.deploy({
       templateId: 'biased',
       parameters: {},

@@ -4,16 +4,11 @@ import type { LiveTradeRow, VariantRow } from '../../../src/shared/variants';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
 import { ManagerRig } from './variant-fixture';
+import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
 const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
 const btc = btcUsdtMinutes();
 const DAY_BARS = 1_440;
-const NO_BREAKER = {
-  maxDrawdownPct: 100,
-  maxDailyLossPct: 100,
-  maxConsecutiveLosses: 100_000,
-  maxOrdersPerMinute: 1_000_000,
-};
 const DEPLOY = {
   templateId: 'macd-rsi-confirmation',
   parameters: {},
@@ -30,7 +25,7 @@ function deployed(dir: string, file: string): ManagerRig {
   const rig = new ManagerRig(dir, BTC, {}, file);
   rig.store(btc);
   rig.at(btc[2 * DAY_BARS - 1]!.time);
-  rig.manager.setCircuitBreakerLimits(NO_BREAKER);
+  rig.manager.setCircuitBreakerLimits(WIDEST_BREAKER_LIMITS);
   rig.manager.deploy(DEPLOY);
   return rig;
 }

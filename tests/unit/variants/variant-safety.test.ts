@@ -5,6 +5,7 @@ import type { SeriesKey } from '../../../src/shared/market';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
 import { barsFrom, ManagerRig, templateOf } from './variant-fixture';
+import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
 const SLIP = PAPER_ACCOUNT_DEFAULTS.slippageBps / 10_000;
 const FEE = PAPER_ACCOUNT_DEFAULTS.takerFeeRate;
@@ -27,13 +28,6 @@ const flip = templateOf('flip', {
   risk: { positionSize: { kind: 'percentOfEquity', percent: '$size' } },
 });
 
-const NO_BREAKER = {
-  maxDrawdownPct: 100,
-  maxDailyLossPct: 100,
-  maxConsecutiveLosses: 100_000,
-  maxOrdersPerMinute: 1_000_000,
-};
-
 describe('per-variant safety limits, the circuit breaker and the emergency stop', () => {
   const dir = makeTempDir('parallax-variant-safety-');
   let rig: ManagerRig | undefined;
@@ -47,7 +41,7 @@ describe('per-variant safety limits, the circuit breaker and the emergency stop'
     rig = new ManagerRig(dir.path, BTC, { templates: [alwaysLong] }, 'safety.sqlite');
     rig.store(btc);
     rig.at(btc[0]!.time);
-    rig.manager.setCircuitBreakerLimits(NO_BREAKER);
+    rig.manager.setCircuitBreakerLimits(WIDEST_BREAKER_LIMITS);
     rig.manager.deploy(deployParams('always-long', 3));
     rig.feed(btc.slice(1, 15_000));
     rig.manager.flush();
@@ -109,7 +103,7 @@ describe('per-variant safety limits, the circuit breaker and the emergency stop'
     const bars = barsFrom(Date.UTC(2024, 0, 1), prices);
     rig.store(bars.slice(0, 1));
     rig.at(bars[0]!.time);
-    rig.manager.setCircuitBreakerLimits({ ...NO_BREAKER, maxDrawdownPct: 2 });
+    rig.manager.setCircuitBreakerLimits({ ...WIDEST_BREAKER_LIMITS, maxDrawdownPct: 2 });
     rig.manager.deploy(deployParams('flip', 2));
     rig.feed(bars.slice(1, 300), 100);
     rig.manager.flush();
@@ -158,7 +152,7 @@ describe('per-variant safety limits, the circuit breaker and the emergency stop'
     rig = new ManagerRig(dir.path, BTC, { templates: [alwaysLong] }, 'emergency.sqlite');
     rig.store(btc.slice(0, 100));
     rig.at(btc[0]!.time);
-    rig.manager.setCircuitBreakerLimits(NO_BREAKER);
+    rig.manager.setCircuitBreakerLimits(WIDEST_BREAKER_LIMITS);
     rig.manager.deploy({ ...deployParams('always-long', 3), parameters: { leverage: 2 } });
     rig.feed(btc.slice(1, 10));
     expect(rig.manager.listPositions()).toHaveLength(4);
