@@ -4,7 +4,7 @@ import { currentApi, describeError } from '../store/actions';
 import { toggleComparison, useChartSelection } from '../store/chart-selection-store';
 import { sourceKey, type SourceOption } from './chart-sources';
 import { ComparisonChartView, type ComparedCurve } from './equity-chart-view';
-import { EQUITY_POINTS } from './performance-chart-panel';
+import { EQUITY_POINTS, pokeOnMetrics } from './performance-chart-panel';
 import { ThrottledRefresh } from './throttled-refresh';
 
 /** Curves compared when nobody picked any: the selected one's group, this many at most. */
@@ -83,13 +83,7 @@ export function ComparisonChartPanel({
     );
     setStatus({ kind: 'loading' });
     refresh.poke();
-    const variants = new Set(sources.flatMap((s) => (s.kind === 'variant' ? [s.variantId] : [])));
-    const sub =
-      variants.size > 0
-        ? currentApi().on('metricsUpdate', (update) => {
-            if (update.rows.some((r) => variants.has(r.variantId))) refresh.poke();
-          })
-        : null;
+    const sub = pokeOnMetrics(sources, refresh);
     return () => {
       disposed = true;
       sub?.dispose();

@@ -1,11 +1,27 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ChartSource } from '../../../shared/chart';
+import type { Disposable } from '../../../shared/disposable';
 import { currentApi, describeError } from '../store/actions';
 import { PerformanceChartView } from './equity-chart-view';
 import { ThrottledRefresh } from './throttled-refresh';
 
 /** Points per equity curve: plenty for a screen, light enough to refetch live. */
 export const EQUITY_POINTS = 20_000;
+
+/**
+ * Pokes `refresh` whenever the metrics of a live variant among `sources` update (a backtest's
+ * curve is final: nothing to watch). @returns the subscription, or null when there is none.
+ */
+export function pokeOnMetrics(
+  sources: readonly ChartSource[],
+  refresh: { poke(): void },
+): Disposable | null {
+  const variants = new Set(sources.flatMap((s) => (s.kind === 'variant' ? [s.variantId] : [])));
+  if (variants.size === 0) return null;
+  return currentApi().on('metricsUpdate', (update) => {
+    if (update.rows.some((r) => variants.has(r.variantId))) refresh.poke();
+  });
+}
 
 type Status =
   | { kind: 'loading' }
@@ -69,12 +85,7 @@ export function PerformanceChartPanel({ source }: { source: ChartSource }): Reac
     };
     const refresh = new ThrottledRefresh(load, apply, fail);
     refresh.poke();
-    const sub =
-      source.kind === 'variant'
-        ? currentApi().on('metricsUpdate', (update) => {
-            if (update.rows.some((r) => r.variantId === source.variantId)) refresh.poke();
-          })
-        : null;
+    const sub = pokeOnMetrics([source], refresh);
     return () => {
       disposed = true;
       sub?.dispose();
