@@ -311,13 +311,23 @@ test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
       });
       const roi = (curve!.points.at(-1)!.equity / curve!.points[0]!.equity - 1) * 100;
       await expect(page.getByTestId('performance-roi')).toHaveText(`ROI ${roi.toFixed(2)}%`);
-      const perf = await panePixels(page, 'performance-chart', {
-        equity: COLORS.equity,
-        drawdown: COLORS.drawdown,
-      });
+      // Read once the chart has painted both panes (the canvas fills on the next frames).
+      const readPerformance = () =>
+        panePixels(page, 'performance-chart', {
+          equity: COLORS.equity,
+          drawdown: COLORS.drawdown,
+        });
+      let perf = await readPerformance();
+      await expect
+        .poll(
+          async () => {
+            perf = await readPerformance();
+            return Math.min(perf.counts['equity']?.[0] ?? 0, perf.counts['drawdown']?.[1] ?? 0);
+          },
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThan(100);
       expect(perf.panes).toBe(2);
-      expect(perf.counts['equity']![0]).toBeGreaterThan(100);
-      expect(perf.counts['drawdown']![1]).toBeGreaterThan(100);
       await page.screenshot({ path: join(SHOTS, 'chart-modes-performance.png') });
 
       // Comparison: both runs (this session's backtests by default), each in its own colour.
@@ -329,12 +339,21 @@ test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
       const compareColors = await comparisonEntries.evaluateAll((els) =>
         els.map((e) => e.getAttribute('data-color') ?? ''),
       );
-      const compared = await panePixels(page, 'comparison-chart', {
-        first: compareColors[0]!,
-        second: compareColors[1]!,
-      });
-      expect(compared.counts['first']![0]).toBeGreaterThan(100);
-      expect(compared.counts['second']![0]).toBeGreaterThan(100);
+      await expect
+        .poll(
+          async () => {
+            const compared = await panePixels(page, 'comparison-chart', {
+              first: compareColors[0]!,
+              second: compareColors[1]!,
+            });
+            return Math.min(
+              compared.counts['first']?.[0] ?? 0,
+              compared.counts['second']?.[0] ?? 0,
+            );
+          },
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThan(100);
       await page.screenshot({ path: join(SHOTS, 'chart-modes-comparison.png') });
 
       // Unticking one leaves the other alone on the chart.

@@ -1242,6 +1242,8 @@ export class VariantManager implements Disposable {
   public chartView(variantId: string): VariantChartView | undefined {
     const rt = this.variants.get(variantId);
     if (rt === undefined) return undefined;
+    // The chart reads signals and trades from the store: commit first, as every read does.
+    this.flush();
     const s = rt.strategy;
     const compiled = rt.compiled ?? compileOrThrow(s.config, rt.parameters, 'parameters');
     const p = rt.exchange?.position() ?? null;
