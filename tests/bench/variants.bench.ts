@@ -23,7 +23,7 @@ import { WIDEST_BREAKER_LIMITS } from '../support/breaker-limits';
  * The live optimizer's throughput with the whole live path in the loop: a VariantManager on a
  * real SQLite file (WAL) in a temp dir deploys main + N−1 variants of the grid strategy (sampler
  * 'grid', seeded) and is fed real closed 1-minute bars through `onBar` as fast as they go; its
- * own tick (metric batch, promotion checks, one commit of records and checkpoints) runs on its
+ * own tick (metric batch, promotion checks, and — at most once a second — one commit of records and checkpoints) runs on its
  * 250 ms timer, on a clock that follows wall time. Beside it, in the same run: the engine alone
  * (EngineBarLoop, same parameter sets, same bars) and the naive recompute.
  */
@@ -444,7 +444,7 @@ export async function run(): Promise<BenchReport> {
     notes: [
       'One thread (one core): the manager steps all its variants in one EngineBarLoop on the calling thread and commits on the same thread; no worker threads, so the 2-core target is shown for scale only.',
       `Machine shared with other jobs: load average (1/5/15 min) ${loadBefore} before, ${load()} after on ${cpus().length} cores; rates are the best of a few runs, ratios against the naive baseline of this run.`,
-      `Whole live path: VariantManager.onBar → EngineBarLoop (shared indicators, compiled rules, PaperExchange fills, MetricsTracker) → per-variant safety limits, equity curve, circuit breaker over the summed equity → EngineRecordWriter buffers; a real SQLite file in WAL mode in a temp dir. Ticks run on the manager's own timer (default 250 ms, as in the workstation) on a TestClock advanced to wall time after every bar, so they fire between bars as on a LiveClock: one metricsUpdate batch, promotion decisions, trial-ledger Sharpe updates and one commit of records, checkpoints and progress. Their cost is in every rate. API events are counted, not serialised.`,
+      `Whole live path: VariantManager.onBar → EngineBarLoop (shared indicators, compiled rules, PaperExchange fills, MetricsTracker) → per-variant safety limits, equity curve, circuit breaker over the summed equity → EngineRecordWriter buffers; a real SQLite file in WAL mode in a temp dir. Ticks run on the manager's own timer (default 250 ms, as in the workstation) on a TestClock advanced to wall time after every bar, so they fire between bars as on a LiveClock: one metricsUpdate batch, promotion decisions, trial-ledger Sharpe updates and, at most once a second (the manager's commit interval), one commit of records, checkpoints and progress. Their cost is in every rate. API events are counted, not serialised.`,
       `Template: the engine bench's strategy with each parameter a choice of the grid's values (RSI 9/14/21, EMA 9/12/20 and 50/100/200, MACD fast 12/8/5, slow 26/21/35, signal 9/5, BB 20/50 × 2/2.5: 1,944 points); main takes the defaults (14, 12, 100, 12/26/9, 20/2), the variants are drawn by the manager's 'grid' sampler, seed ${SEED}. Safety limits and breaker at their widest (loss/drawdown 100 %, 100,000 losses in a row, 1,000,000 orders/min) so every variant trades every bar; each check still runs.`,
       `Warm-up: ${count(HISTORY_BARS)} stored bars before the replay (deploy warms every variant from the store); a 3,000-bar 100-variant run first warms the JIT. Rates: variant-bars counted from the variants' own metrics (bars traded), over the summed wall time of the onBar calls and the ticks, the final tick included.`,
       ...notes,
