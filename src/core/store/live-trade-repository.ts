@@ -1,6 +1,7 @@
 import type { LiveTradeFilter, LiveTradeRow, VariantRole } from '../../shared/variants';
 import type { Db } from './database';
 import {
+  filterConditions,
   toTrade,
   tradeRow,
   tradesToCsv,
@@ -35,14 +36,8 @@ export class LiveTradeRepository {
 
   /** Trades of `filter`, in the order they closed (then strategy, variant, trade id). */
   public list(filter: LiveTradeFilter, limit?: number): StoredLiveTrade[] {
-    const where = ['t.run_id = v.strategy_id'];
-    const args: Array<string | number> = [];
-    for (const [key, condition] of CONDITIONS) {
-      const value = filter[key];
-      if (value === undefined) continue;
-      where.push(condition);
-      args.push(value);
-    }
+    const { where, args } = filterConditions(CONDITIONS, filter);
+    where.unshift('t.run_id = v.strategy_id');
     const sql =
       `SELECT t.*, v.strategy_id AS strategy_id, v.role AS role FROM trades t
        JOIN live_variants v ON v.variant_id = t.variant_id

@@ -126,6 +126,25 @@ const TRADE_FILTER_CONDITIONS: ReadonlyArray<readonly [keyof Omit<TradeFilter, '
   ];
 
 /**
+ * The SQL conditions and their arguments for the fields of `filter` that are set, in the order
+ * of `conditions` (each a filter field and its `column = ?`-style condition).
+ */
+export function filterConditions<F extends object>(
+  conditions: ReadonlyArray<readonly [keyof F, string]>,
+  filter: F,
+): { where: string[]; args: Array<string | number> } {
+  const where: string[] = [];
+  const args: Array<string | number> = [];
+  for (const [key, condition] of conditions) {
+    const value = filter[key] as string | number | undefined;
+    if (value === undefined) continue;
+    where.push(condition);
+    args.push(value);
+  }
+  return { where, args };
+}
+
+/**
  * Trades as CSV with a header row ({@link TRADE_CSV_COLUMNS}, then `extra` columns); numbers keep
  * every digit. Backtest and live exports both write through it.
  */
@@ -211,14 +230,7 @@ export class TradeRepository {
 
   /** The trades matching `filter`, by run, variant and trade id. */
   public list(filter: TradeFilter = {}): StoredTrade[] {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
-    for (const [key, condition] of TRADE_FILTER_CONDITIONS) {
-      const value = filter[key];
-      if (value === undefined) continue;
-      where.push(condition);
-      args.push(value);
-    }
+    const { where, args } = filterConditions(TRADE_FILTER_CONDITIONS, filter);
     const sql =
       `SELECT * FROM trades ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
       `ORDER BY run_id, variant_id, trade_id${filter.limit !== undefined ? ' LIMIT ?' : ''}`;
