@@ -16,6 +16,12 @@ import { TRADES_LIMIT } from './trades-slice';
 
 const ROW_HEIGHT = 26;
 
+/** The export buttons: each writes exactly the filtered rows. */
+const EXPORTS = [
+  { format: 'csv', title: 'Save the filtered trades as CSV (opens in a spreadsheet)' },
+  { format: 'json', title: 'Save the filtered trades as JSON' },
+] as const;
+
 /** Words for an empty table: a filter that matches nothing, or why nothing has traded yet. */
 function useEmptyText(): string {
   const filtered = useAppStore((s) => Object.keys(s.tradeFilter).length > 0);
@@ -78,24 +84,18 @@ export function TradesPage(): React.JSX.Element {
         {loading && <span className="muted">loading…</span>}
         {trades.length > 0 && <Totals rows={trades} />}
         <span className="spacer" />
-        <button
-          type="button"
-          onClick={() => void exportTrades('csv')}
-          disabled={exporting !== null}
-          title="Save the filtered trades as CSV (opens in a spreadsheet)"
-          data-testid="export-csv"
-        >
-          {exporting === 'csv' ? 'Exporting…' : 'Export CSV'}
-        </button>
-        <button
-          type="button"
-          onClick={() => void exportTrades('json')}
-          disabled={exporting !== null}
-          title="Save the filtered trades as JSON"
-          data-testid="export-json"
-        >
-          {exporting === 'json' ? 'Exporting…' : 'Export JSON'}
-        </button>
+        {EXPORTS.map(({ format, title }) => (
+          <button
+            key={format}
+            type="button"
+            onClick={() => void exportTrades(format)}
+            disabled={exporting !== null}
+            title={title}
+            data-testid={`export-${format}`}
+          >
+            {exporting === format ? 'Exporting…' : `Export ${format.toUpperCase()}`}
+          </button>
+        ))}
       </div>
       <TradeFilters />
       {exportError && (
