@@ -203,8 +203,16 @@ export function encodeExchangeState(s: PaperExchangeState): ExchangeCheckpoint {
             trailingStop: encodeDouble(p.trailingStop),
             liquidationPrice: encodeDouble(p.liquidationPrice),
           },
-    // Requests hold finite numbers only (the exchange refuses others at submission); copied so
-    // the checkpoint shares nothing with the live exchange.
+    // Requests hold finite numbers only (the exchange refuses others at submission).
+    ...copyPending(s),
+  };
+}
+
+/** The queued orders, copied so a checkpoint and an exchange never share one. */
+function copyPending(
+  s: Pick<PaperExchangeState, 'pendingEntry' | 'pendingExit'>,
+): Pick<PaperExchangeState, 'pendingEntry' | 'pendingExit'> {
+  return {
     pendingEntry:
       s.pendingEntry === null
         ? null
@@ -239,14 +247,7 @@ export function decodeExchangeState(c: ExchangeCheckpoint): PaperExchangeState {
     nextOrderId: c.nextOrderId,
     nextTradeId: c.nextTradeId,
     position,
-    pendingEntry:
-      c.pendingEntry === null
-        ? null
-        : { orderId: c.pendingEntry.orderId, request: structuredClone(c.pendingEntry.request) },
-    pendingExit:
-      c.pendingExit === null
-        ? null
-        : { orderId: c.pendingExit.orderId, request: { ...c.pendingExit.request } },
+    ...copyPending(c),
   };
 }
 
