@@ -67,6 +67,13 @@ export const StrategyChartSchema = z.object({
   signals: z.array(SignalRowSchema),
   trades: z.array(TradeRowSchema),
   equity: z.array(EquityPointSchema),
+  /**
+   * Open time of the newest bar of the strategy's timeframe whose signals and trades are all in
+   * this answer (a live variant may lag the feed's candles); null before its first bar. A live
+   * chart merges a newer window only when it starts at or before this time, so no record falls
+   * between two refreshes.
+   */
+  recordsThrough: time.nullable(),
   /** The open position's levels, drawn as price lines; null when flat. */
   position: z
     .object({

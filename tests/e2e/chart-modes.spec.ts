@@ -452,6 +452,10 @@ test.describe('the strategy chart of a live main on a replay of real BTC/USDT mi
       });
       await expect(strategyChart).toHaveAttribute('data-signals', String(chart.signals.length));
       await expect(strategyChart).toHaveAttribute('data-trades', String(chart.trades.length));
+      // The legend counts what is drawn now, not what the chart opened with.
+      await expect(page.getByTestId('strategy-chart-counts')).toHaveText(
+        `${chart.candles.length.toLocaleString('en-US')} bars · ${chart.signals.length} signals · ${chart.trades.length} trades`,
+      );
       await expect(strategyChart).toHaveAttribute('data-position', 'open');
       await expect(strategyChart).toHaveAttribute('data-bars', String(loadedBars));
       await expect(strategyChart).toHaveAttribute('data-panes', '3');

@@ -26,6 +26,8 @@ export interface LiveChartView {
   /** Equity at each closed bar of its timeframe, oldest first. */
   readonly equity: ReadonlyArray<{ readonly time: number; readonly equity: number }>;
   readonly position: LiveChartPosition | null;
+  /** Open time of the newest bar of its timeframe the variant evaluated (null before any). */
+  readonly recordsThrough: number | null;
   /**
    * Open time of the first base bar the variant read, warm-up included, when known: the chart's
    * replay starts there too, so its indicator values are the variant's own (an EMA remembers

@@ -114,7 +114,7 @@ export class StrategyChartService {
 
   private backtestChart(source: Extract<ChartSource, { kind: 'backtest' }>, limit: number): Chart {
     const full = this.fullRun(this.finishedRun(source.runId));
-    return assemble(source, full, limit, null);
+    return assemble(source, full, limit, null, full.replay.candles.at(-1)?.time ?? null);
   }
 
   private variantChart(source: Extract<ChartSource, { kind: 'variant' }>, limit: number): Chart {
@@ -147,7 +147,7 @@ export class StrategyChartService {
       trades: this.trades.list({ runId: view.runId, variantId: view.variantId }).map(tradeRow),
       equity: view.equity,
     };
-    return assemble(source, full, limit, view.position);
+    return assemble(source, full, limit, view.position, view.recordsThrough);
   }
 
   private liveView(variantId: string): NonNullable<ReturnType<LiveChartViews['chartView']>> {
@@ -319,6 +319,7 @@ function assemble(
   full: FullChart,
   limit: number,
   position: StrategyChart['position'],
+  recordsThrough: number | null,
 ): Chart {
   const { replay, strategy } = full;
   const n = replay.candles.length;
@@ -377,6 +378,7 @@ function assemble(
     equity: full.equity
       .filter((p) => p.time >= since)
       .map((p) => ({ time: p.time, equity: p.equity })),
+    recordsThrough,
     position,
   };
 }

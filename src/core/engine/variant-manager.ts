@@ -122,6 +122,8 @@ export interface VariantChartView {
   readonly equity: Array<{ time: number; equity: number }>;
   /** First base bar the strategy's indicators were warmed from (the chart replays from it). */
   readonly firstBarTime: number | null;
+  /** Open time of the newest bar of its timeframe it evaluated: its records are complete to here. */
+  readonly recordsThrough: number | null;
   readonly position: {
     readonly side: 'long' | 'short';
     readonly entryPrice: number;
@@ -1256,6 +1258,7 @@ export class VariantManager implements Disposable {
       variantId,
       equity: rt.curve.points(),
       firstBarTime: s.originTime,
+      recordsThrough: rt.instance?.metrics.lastTime ?? rt.frozen?.snapshot.lastTime ?? null,
       position:
         p === null
           ? null

@@ -104,6 +104,7 @@ class LiveVariant implements LiveChartViews {
       runId: this.runId,
       variantId,
       equity: this.curve.points(),
+      recordsThrough: this.instance.metrics.lastTime,
       position:
         p === null
           ? null

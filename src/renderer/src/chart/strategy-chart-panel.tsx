@@ -72,7 +72,11 @@ export function StrategyChartPanel({ source }: { source: ChartSource }): React.J
         };
         refresh = new ThrottledRefresh(
           newest,
-          (window) => view.merge(window),
+          (window) => {
+            view.merge(window);
+            const drawn = view.counts();
+            setStatus((now) => (now.kind === 'ready' ? { ...now, ...drawn } : now));
+          },
           (error) => setStatus({ kind: 'error', message: describeError(error) }),
         );
         const live = refresh;

@@ -58,6 +58,8 @@ type LineApi = ISeriesApi<'Line'> | ISeriesApi<'Histogram'>;
 
 /** Bars shown at first when a chart has many: the newest, at a readable width. */
 const INITIAL_VISIBLE = 1_000;
+/** A history this short is shown whole. */
+const FIT_ALL = INITIAL_VISIBLE * 3;
 
 /**
  * Draws a strategy chart imperatively, outside React: candles and volume, every indicator line
@@ -80,6 +82,11 @@ export class StrategyChartView {
   /** Entry, stop and target of the open position: kept in view by the price scale. */
   private levels: number[] = [];
   private lastCandle = -1;
+  private candleCount = 0;
+  /** A short history is shown whole; it stays fitted as live bars come, up to FIT_ALL. */
+  private fitting = false;
+  /** The newest bar whose signals and trades are all drawn (the variant may lag the candles). */
+  private recordsThrough: number | null = null;
   private signals: SignalRow[] = [];
   private trades: TradeRow[] = [];
   private hovered: string | null = null;
@@ -131,6 +138,7 @@ export class StrategyChartView {
     this.candles.setData(chart.candles.map(toCandle));
     this.volume.setData(chart.candles.map(toVolume));
     this.lastCandle = chart.candles.at(-1)?.time ?? -1;
+    this.recordsThrough = chart.recordsThrough;
     const legend: LegendEntry[] = [];
     let pane = 0;
     let colour = 0;
@@ -170,20 +178,27 @@ export class StrategyChartView {
     this.markers.setMarkers(sortedMarkers(signalMarkers(this.signals), tradeMarkers(this.trades)));
     this.setPosition(chart.position);
     this.describe();
-    const n = chart.candles.length;
-    if (n <= INITIAL_VISIBLE * 3) this.chart.timeScale().fitContent();
-    else this.chart.timeScale().setVisibleLogicalRange({ from: n - INITIAL_VISIBLE, to: n + 5 });
+    this.candleCount = chart.candles.length;
+    this.fitting = this.candleCount <= FIT_ALL;
+    this.frame();
     return legend;
   }
 
   /**
    * Whether `window` joins what is drawn without a hole: it starts at or before the newest bar
-   * drawn, or it is the whole chart (fewer bars than were asked for).
+   * drawn and the newest bar whose records are drawn (a variant lagging a fast replay has
+   * signals still to come on bars already drawn), or it is the whole chart (fewer bars than
+   * were asked for).
    */
   public covers(window: StrategyChart, asked: number): boolean {
     const first = window.candles[0];
     if (first === undefined || window.candles.length < asked) return true;
-    return this.lastCandle >= 0 && first.time <= this.lastCandle;
+    return (
+      this.lastCandle >= 0 &&
+      first.time <= this.lastCandle &&
+      this.recordsThrough !== null &&
+      first.time <= this.recordsThrough
+    );
   }
 
   /**
@@ -196,8 +211,10 @@ export class StrategyChartView {
       if (c.time < this.lastCandle) continue;
       this.candles.update(toCandle(c));
       this.volume.update(toVolume(c));
+      if (c.time > this.lastCandle) this.candleCount++;
       this.lastCandle = c.time;
     }
+    if (this.fitting) this.frame();
     for (const overlay of window.indicators) {
       for (const line of overlay.lines) {
         const series = this.lines.get(line.name);
@@ -229,8 +246,29 @@ export class StrategyChartView {
         this.markers.setMarkers(sortedMarkers(signalMarkers(signals), tradeMarkers(trades)));
       }
     }
+    if (since !== undefined) this.recordsThrough = window.recordsThrough;
     this.setPosition(window.position);
     this.describe();
+  }
+
+  /** What is drawn: bars, signals and trades (the legend counts). */
+  public counts(): { bars: number; signals: number; trades: number } {
+    return { bars: this.candleCount, signals: this.signals.length, trades: this.trades.length };
+  }
+
+  /**
+   * Frames the time axis: a short history whole, a long one by its newest INITIAL_VISIBLE bars.
+   * A chart opened on a variant's first bars keeps fitting as they come, until there are that
+   * many; then it stops, so the trader's own scrolling is never undone.
+   */
+  private frame(): void {
+    const n = this.candleCount;
+    if (n <= FIT_ALL) {
+      this.chart.timeScale().fitContent();
+      return;
+    }
+    this.chart.timeScale().setVisibleLogicalRange({ from: n - INITIAL_VISIBLE, to: n + 5 });
+    this.fitting = false;
   }
 
   public dispose(): void {
