@@ -225,4 +225,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'alert bar time',
+    // During a replay the wall clock says nothing about when in the market an event happened:
+    // the open time of the bar it happened at (epoch ms), null when no bar applies.
+    sql: `ALTER TABLE alerts ADD COLUMN bar_time INTEGER;`,
+  },
 ];
