@@ -51,10 +51,14 @@ export const CircuitBreakerLimitsSchema = z
     /** Loss since the UTC day began over all accounts, percent of their summed equity then. */
     maxDailyLossPct: num.gt(0).max(100).default(5),
     /**
-     * Losing trades in a row, across all accounts. With a hundred noisy variants 25 in a row
-     * happens within hours of ordinary trading; 50 does not without a common cause.
+     * Losing bars in a row of the whole book: a bar counts as lost when the trades that closed
+     * on it, summed over main and every variant, lost money; a bar with a gain or break-even
+     * ends the run and a bar with no closed trade leaves it. (Counting single trades across
+     * accounts tripped within a minute with 100 variants exiting on the same bars.) Even a book
+     * that loses 60% of its closing bars (fees on random entries) runs 20 in a row by chance
+     * about once in seven weeks of 1-minute bars.
      */
-    maxConsecutiveLosses: z.number().int().min(1).max(100_000).default(50),
+    maxConsecutiveLosses: z.number().int().min(1).max(100_000).default(20),
     /**
      * Orders submitted per minute (wall clock), across all accounts: a runaway loop's symptom.
      * A 100× replay of 100 variants submits a few hundred a minute.

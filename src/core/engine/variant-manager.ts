@@ -359,6 +359,10 @@ export class VariantManager implements Disposable {
   }
 
   private markBreakerEquity(time: number): void {
+    // Every account has stepped the bars up to `time`: their closed trades count now, even when
+    // the last account that traded left the sum on this bar.
+    this.breaker.settleBars(time);
+    this.breakerDirty = true;
     let total = 0;
     let any = false;
     for (const rt of this.variants.values()) {
@@ -611,7 +615,7 @@ export class VariantManager implements Disposable {
       },
       onTrade: (r) => {
         s.writer.onTrade(r);
-        this.breaker.onTrade(r.netPnl);
+        this.breaker.onTrade(r.exitTime, r.netPnl);
         this.options.emit(
           'tradeExecuted',
           liveTradeRow({ ...r, runId: s.id, strategyId: s.id, role: rt.role }),

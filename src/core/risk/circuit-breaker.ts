@@ -27,12 +27,27 @@ export interface CircuitBreakerCheckpoint {
   readonly dayStartEquity: number | null;
   /** The current UTC day as whole days since the epoch; null before any mark. */
   readonly day: number | null;
+  /** Losing closing bars of the whole book in a row (see {@link CircuitBreaker.onTrade}). */
   readonly consecutiveLosses: number;
+  /**
+   * Bars whose trades are counted but not yet settled, as [bar time, summed net P&L], oldest
+   * first. Absent in checkpoints written before losses were counted per bar: none pending.
+   */
+  readonly pendingBars?: ReadonlyArray<readonly [number, number]>;
 }
 
 /**
  * The global circuit breaker over main and every variant (DESIGN.md "Safety"): drawdown of the
- * summed equity, loss since the UTC day began, losing trades in a row and orders per minute.
+ * summed equity, loss since the UTC day began, losing bars in a row and orders per minute.
+ *
+ * "Losses in a row" counts closing bars of the combined book, not single trades: the trades
+ * of every account that closed on one bar are summed; a bar whose sum is a loss extends the run,
+ * one whose sum is zero or a gain ends it, and a bar where no trade closed leaves it as it is.
+ * Counting single trades across accounts made the limit meaningless for a book of many
+ * accounts: 100 variants that exit on the same bar put up to 100 losses in a row at once, so a
+ * limit of 50 tripped within a minute of ordinary trading. Per bar, one account alone counts its
+ * losing trades in a row as before (it closes at most one trade per bar), and a hundred count
+ * what a person would call a losing streak of the book.
  * When any limit is reached it trips: new entries must halt until a person resets it. It only
  * measures and says so; the variant manager enforces.
  *
@@ -52,6 +67,8 @@ export class CircuitBreaker implements Disposable {
   private dayStartEquity: number | null = null;
   private day: number | null = null;
   private consecutiveLosses = 0;
+  /** Summed net P&L of the trades closed on each bar not yet settled, by bar time. */
+  private pendingBars = new Map<number, number>();
 
   /** Submission times (wall clock) of the orders still in the window, oldest first: a ring. */
   private orderTimes = new Float64Array(64);
@@ -79,6 +96,7 @@ export class CircuitBreaker implements Disposable {
     if (!Number.isFinite(barTime)) throw new RangeError(`bar time must be finite, got ${barTime}`);
     if (!Number.isFinite(totalEquity))
       throw new RangeError(`total equity must be a finite number, got ${totalEquity}`);
+    this.settleBars(barTime);
     const day = Math.floor(barTime / DAY_MS);
     if (this.day === null || day > this.day || this.dayStartEquity === null) {
       this.day = this.day === null ? day : Math.max(this.day, day);
@@ -89,13 +107,31 @@ export class CircuitBreaker implements Disposable {
     if (!this._tripped) this.checkEquityLimits();
   }
 
-  /** A closed trade's net P&L, any account. A loss extends the run; anything else ends it. */
-  public onTrade(netPnl: number): void {
+  /**
+   * A trade of any account closed on the bar opening at `barTime` with this net P&L. It is
+   * added to that bar's sum; the bar counts once every account has stepped it, at
+   * {@link settleBars} (which each {@link onEquity} calls with its bar).
+   */
+  public onTrade(barTime: number, netPnl: number): void {
+    if (!Number.isFinite(barTime)) throw new RangeError(`bar time must be finite, got ${barTime}`);
     if (!Number.isFinite(netPnl))
       throw new RangeError(`trade P&L must be a finite number, got ${netPnl}`);
-    // A break-even trade is not a loss, so it ends a run of losing trades like a win does.
-    this.consecutiveLosses = netPnl < 0 ? this.consecutiveLosses + 1 : 0;
-    if (!this._tripped) this.checkLossStreak();
+    this.pendingBars.set(barTime, (this.pendingBars.get(barTime) ?? 0) + netPnl);
+  }
+
+  /**
+   * Every bar up to `throughTime` is complete: their trade sums count, oldest first. A losing
+   * bar extends the run; a break-even or winning one ends it (break-even is not a loss).
+   */
+  public settleBars(throughTime: number): void {
+    if (this.pendingBars.size === 0) return;
+    const due = [...this.pendingBars.keys()].filter((t) => t <= throughTime).sort((a, b) => a - b);
+    for (const t of due) {
+      const net = this.pendingBars.get(t) ?? 0;
+      this.pendingBars.delete(t);
+      this.consecutiveLosses = net < 0 ? this.consecutiveLosses + 1 : 0;
+      if (!this._tripped) this.checkLossStreak();
+    }
   }
 
   /** An order submitted by any account, now by the clock. */
@@ -148,6 +184,7 @@ export class CircuitBreaker implements Disposable {
     this.peak = this.lastEquity;
     this.dayStartEquity = this.lastEquity;
     this.consecutiveLosses = 0;
+    this.pendingBars.clear();
     this.orderHead = 0;
     this.orderCount = 0;
     return this.state();
@@ -196,6 +233,7 @@ export class CircuitBreaker implements Disposable {
       dayStartEquity: this.dayStartEquity,
       day: this.day,
       consecutiveLosses: this.consecutiveLosses,
+      pendingBars: [...this.pendingBars].sort((a, b) => a[0] - b[0]),
     };
   }
 
@@ -222,6 +260,14 @@ export class CircuitBreaker implements Disposable {
       throw new RangeError(
         `checkpoint consecutiveLosses must be an integer ≥ 0, got ${state.consecutiveLosses}`,
       );
+    const pending = state.pendingBars ?? [];
+    if (
+      !Array.isArray(pending) ||
+      !pending.every(
+        (p) => Array.isArray(p) && p.length === 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]),
+      )
+    )
+      throw new RangeError('checkpoint pendingBars must be a list of [bar time, net P&L] pairs');
     this._tripped = state.tripped;
     this.reason = state.tripped ? (state.reason ?? 'tripped before the restart') : null;
     this.trippedAt = state.tripped ? state.trippedAt : null;
@@ -230,6 +276,7 @@ export class CircuitBreaker implements Disposable {
     this.dayStartEquity = state.dayStartEquity;
     this.day = state.day;
     this.consecutiveLosses = state.consecutiveLosses;
+    this.pendingBars = new Map(pending.map(([t, net]) => [t, net]));
     this.orderHead = 0;
     this.orderCount = 0;
   }
@@ -270,7 +317,7 @@ export class CircuitBreaker implements Disposable {
   private checkLossStreak(): boolean {
     if (this.consecutiveLosses < this.limits.maxConsecutiveLosses) return false;
     this.trip(
-      `${this.consecutiveLosses} losing trades in a row reached the limit of ${this.limits.maxConsecutiveLosses}`,
+      `${this.consecutiveLosses} losing bars in a row (the trades closed on each, all accounts together, lost money) reached the limit of ${this.limits.maxConsecutiveLosses}`,
     );
     return true;
   }

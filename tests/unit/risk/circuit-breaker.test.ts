@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../../../src/core/risk';
+import { CircuitBreaker, type CircuitBreakerCheckpoint } from '../../../src/core/risk';
 import type { CircuitBreakerLimits, CircuitBreakerState } from '../../../src/shared/variants';
 import { TestClock } from '../../../src/core/time/clock';
 
@@ -13,6 +13,15 @@ const limits: CircuitBreakerLimits = {
   maxConsecutiveLosses: 3,
   maxOrdersPerMinute: 4,
 };
+
+/**
+ * Trades of any accounts closing on the bar at `time`, then every account has stepped it. One
+ * `-1` per bar is what a single account's losing trade looks like.
+ */
+function closeBar(breaker: CircuitBreaker, time: number, ...netPnls: number[]): void {
+  for (const pnl of netPnls) breaker.onTrade(time, pnl);
+  breaker.settleBars(time);
+}
 
 function breakerWithTrips(l: CircuitBreakerLimits = limits, clock = new TestClock(DAY0)) {
   const breaker = new CircuitBreaker(l, clock);
@@ -80,22 +89,70 @@ describe('CircuitBreaker: daily loss', () => {
   });
 });
 
-describe('CircuitBreaker: losing trades in a row', () => {
-  it('trips at the third loss in a row; a win or break-even ends the run', () => {
+const STREAK_REASON =
+  '3 losing bars in a row (the trades closed on each, all accounts together, lost money) reached the limit of 3';
+
+describe('CircuitBreaker: losing bars in a row', () => {
+  it('one account: trips at the third losing trade in a row; a win or break-even ends the run', () => {
     const { breaker, trips } = breakerWithTrips();
-    breaker.onTrade(-10);
-    breaker.onTrade(-5);
-    breaker.onTrade(+1); // a win resets
-    breaker.onTrade(-10);
-    breaker.onTrade(-10);
-    breaker.onTrade(0); // break-even is not a loss
-    breaker.onTrade(-1);
-    breaker.onTrade(-1);
+    closeBar(breaker, DAY0, -10);
+    closeBar(breaker, DAY0 + MIN, -5);
+    closeBar(breaker, DAY0 + 2 * MIN, +1); // a win resets
+    closeBar(breaker, DAY0 + 3 * MIN, -10);
+    closeBar(breaker, DAY0 + 4 * MIN, -10);
+    closeBar(breaker, DAY0 + 5 * MIN, 0); // break-even is not a loss
+    closeBar(breaker, DAY0 + 6 * MIN, -1);
+    closeBar(breaker, DAY0 + 7 * MIN); // no trade closed: the run stays
+    closeBar(breaker, DAY0 + 8 * MIN, -1);
     expect(breaker.tripped).toBe(false);
     expect(breaker.state().values.consecutiveLosses).toBe(2);
-    breaker.onTrade(-1);
+    closeBar(breaker, DAY0 + 9 * MIN, -1);
     expect(breaker.tripped).toBe(true);
-    expect(trips.map((t) => t.reason)).toEqual(['3 losing trades in a row reached the limit of 3']);
+    expect(trips.map((t) => t.reason)).toEqual([STREAK_REASON]);
+  });
+
+  it('a hundred accounts losing on one bar count one losing bar, not a hundred losses', () => {
+    // The trial's case: 100 variants exiting on the same bar. Counted per trade, this was 100
+    // losses in a row at once and tripped any limit up to 100.
+    const { breaker, trips } = breakerWithTrips();
+    closeBar(breaker, DAY0, ...Array.from({ length: 100 }, () => -2));
+    expect(breaker.state().values.consecutiveLosses).toBe(1);
+    // A bar of 60 losers and 40 winners whose sum is a gain ends the run:
+    // 60 × −1 + 40 × 1.6 = +4.
+    closeBar(breaker, DAY0 + MIN, ...Array<number>(60).fill(-1), ...Array<number>(40).fill(1.6));
+    expect(breaker.state().values.consecutiveLosses).toBe(0);
+    // 60 × −1 + 40 × 1.4 = −4: a losing bar although most trades... are still losers.
+    closeBar(
+      breaker,
+      DAY0 + 2 * MIN,
+      ...Array<number>(60).fill(-1),
+      ...Array<number>(40).fill(1.4),
+    );
+    // One account's big win outweighs 99 small losses: +100 − 99 × 0.5 > 0.
+    closeBar(breaker, DAY0 + 3 * MIN, 100, ...Array<number>(99).fill(-0.5));
+    expect(breaker.state().values.consecutiveLosses).toBe(0);
+    closeBar(breaker, DAY0 + 4 * MIN, -1, -1);
+    closeBar(breaker, DAY0 + 5 * MIN, -3, 2);
+    expect(breaker.tripped).toBe(false);
+    closeBar(breaker, DAY0 + 6 * MIN, -1, -1, -1);
+    expect(breaker.state().values.consecutiveLosses).toBe(3);
+    expect(trips.map((t) => t.reason)).toEqual([STREAK_REASON]);
+  });
+
+  it('counts a bar only when every account has stepped it, oldest bar first', () => {
+    const { breaker } = breakerWithTrips();
+    // Trades arrive by account, not by bar (one account catches up over several bars first).
+    breaker.onTrade(DAY0 + MIN, -1);
+    breaker.onTrade(DAY0 + 2 * MIN, -1);
+    breaker.onTrade(DAY0, +5);
+    breaker.onTrade(DAY0 + MIN, +0.5);
+    expect(breaker.state().values.consecutiveLosses).toBe(0); // nothing settled yet
+    breaker.onEquity(DAY0 + MIN, 10_000); // settles DAY0 (+5) then DAY0+1m (−0.5)
+    expect(breaker.state().values.consecutiveLosses).toBe(1);
+    breaker.onEquity(DAY0 + 2 * MIN, 10_000);
+    expect(breaker.state().values.consecutiveLosses).toBe(2);
+    expect(() => breaker.onTrade(Number.NaN, -1)).toThrow(/bar time/);
+    expect(() => breaker.onTrade(DAY0, Number.POSITIVE_INFINITY)).toThrow(/trade P&L/);
   });
 });
 
@@ -138,17 +195,17 @@ describe('CircuitBreaker: order rate over a sliding minute of wall-clock time', 
 describe('CircuitBreaker: tripped until a person resets it', () => {
   it('stays tripped through recoveries, announces once per trip, and re-arms on reset', () => {
     const { breaker, trips } = breakerWithTrips();
-    breaker.onTrade(-1);
-    breaker.onTrade(-1);
-    breaker.onTrade(-1);
+    closeBar(breaker, DAY0 - 3 * MIN, -1);
+    closeBar(breaker, DAY0 - 2 * MIN, -1);
+    closeBar(breaker, DAY0 - MIN, -1);
     expect(trips).toHaveLength(1);
-    breaker.onTrade(-1); // a 4th loss: still the same trip
+    breaker.onTrade(DAY0, -1); // a 4th losing bar: still the same trip
     breaker.onEquity(DAY0, 100_000);
     breaker.onEquity(DAY0 + MIN, 50_000); // would trip drawdown and daily loss
-    breaker.onTrade(+50); // a win does not un-trip
+    closeBar(breaker, DAY0 + MIN, +50); // a win does not un-trip
     expect(breaker.tripped).toBe(true);
     expect(trips).toHaveLength(1);
-    expect(breaker.state().reason).toBe('3 losing trades in a row reached the limit of 3');
+    expect(breaker.state().reason).toBe(STREAK_REASON);
 
     const after = breaker.reset();
     expect(after.tripped).toBe(false);
@@ -171,8 +228,8 @@ describe('CircuitBreaker: tripped until a person resets it', () => {
 
   it('trips at once when new limits are already reached, and validates them', () => {
     const { breaker, trips } = breakerWithTrips();
-    breaker.onTrade(-1);
-    breaker.onTrade(-1);
+    closeBar(breaker, DAY0, -1);
+    closeBar(breaker, DAY0 + MIN, -1);
     expect(breaker.tripped).toBe(false);
     const state = breaker.setLimits({ ...limits, maxConsecutiveLosses: 2 });
     expect(state.tripped).toBe(true);
@@ -223,12 +280,17 @@ describe('CircuitBreaker: checkpoint and restore', () => {
     const { breaker } = breakerWithTrips();
     breaker.onEquity(DAY0, 100_000);
     breaker.onEquity(DAY0 + MIN, 97_000);
-    breaker.onTrade(-1);
-    breaker.onTrade(-1);
+    closeBar(breaker, DAY0 + MIN, -1);
+    closeBar(breaker, DAY0 + 2 * MIN, -1);
+    // A bar counted but not yet settled travels with the checkpoint.
+    breaker.onTrade(DAY0 + 3 * MIN, -4);
+    breaker.onTrade(DAY0 + 3 * MIN, +1);
     const { breaker: restored, trips } = breakerWithTrips();
-    restored.restore(breaker.checkpoint());
+    restored.restore(JSON.parse(JSON.stringify(breaker.checkpoint())) as CircuitBreakerCheckpoint);
     expect(restored.state().values).toEqual(breaker.state().values);
-    restored.onTrade(-1);
+    expect(restored.state().values.consecutiveLosses).toBe(2);
+    restored.onTrade(DAY0 + 3 * MIN, +2); // −4 + 1 + 2 = −1: still a losing bar
+    restored.settleBars(DAY0 + 3 * MIN);
     expect(trips).toHaveLength(1);
     restored.onEquity(DAY0 + 2 * MIN, 94_000); // 6% on the day; tripped already
     expect(trips).toHaveLength(1);
@@ -236,7 +298,7 @@ describe('CircuitBreaker: checkpoint and restore', () => {
     const { breaker: again, trips: noTrips } = breakerWithTrips();
     again.restore(restored.checkpoint());
     expect(again.tripped).toBe(true);
-    expect(again.state().reason).toBe('3 losing trades in a row reached the limit of 3');
+    expect(again.state().reason).toBe(STREAK_REASON);
     expect(noTrips).toHaveLength(0);
     expect(() => again.restore({ ...again.checkpoint(), consecutiveLosses: -1 })).toThrow(
       /consecutiveLosses/,
@@ -244,5 +306,26 @@ describe('CircuitBreaker: checkpoint and restore', () => {
     const garbled = JSON.parse('{"tripped":"yes","reason":null}') as never;
     expect(() => again.restore(garbled)).toThrow(/checkpoint tripped/);
     expect(again.tripped).toBe(true); // a refused checkpoint changes nothing
+    expect(() =>
+      again.restore({ ...again.checkpoint(), pendingBars: [[DAY0, Number.NaN]] }),
+    ).toThrow(/pendingBars/);
+  });
+
+  it('loads a checkpoint written before losses were counted per bar (no pendingBars)', () => {
+    // Exactly what the previous build stored in app_settings.
+    const old = JSON.parse(
+      '{"tripped":false,"reason":null,"trippedAt":null,"lastEquity":99000,"peak":100000,' +
+        '"dayStartEquity":100000,"day":20514,"consecutiveLosses":2}',
+    ) as CircuitBreakerCheckpoint;
+    const { breaker, trips } = breakerWithTrips();
+    breaker.restore(old);
+    expect(breaker.state().values).toEqual({
+      drawdownPct: 1,
+      dailyLossPct: 1,
+      consecutiveLosses: 2,
+      ordersLastMinute: 0,
+    });
+    closeBar(breaker, DAY0, -1);
+    expect(trips.map((t) => t.reason)).toEqual([STREAK_REASON]);
   });
 });
