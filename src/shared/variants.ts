@@ -133,6 +133,11 @@ export const PromotionDecisionSchema = z.object({
   }),
   /** One sentence per failed check; empty for a candidate. */
   reasons: z.array(z.string()),
+  /**
+   * Only for a variant that no longer trades (stopped, closing, failed), which is never a
+   * candidate: whether it was one when it stopped. Its first reason says the same in words.
+   */
+  wasCandidate: z.boolean().optional(),
 });
 export type PromotionDecision = z.infer<typeof PromotionDecisionSchema>;
 

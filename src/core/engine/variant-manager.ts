@@ -11,6 +11,7 @@ import {
   type LiveTradeFilter,
   type PositionRow,
   type PromotionAuditRow,
+  type PromotionDecision as PromotionDecisionView,
   type PromotionPreview,
   type StrategySummary,
   type VariantAction,
@@ -964,11 +965,40 @@ export class VariantManager implements Disposable {
     return promotionGate(own, window, trials);
   }
 
+  /**
+   * {@link decide} for what the leaderboard and the promotion show: a variant that no longer
+   * trades (stopped, closing, failed) is no candidate, whatever its last numbers were — its
+   * first reason says so, and whether it was a candidate when it stopped (its last decision
+   * while it ran, or its frozen numbers after a restart). The numbers stay for comparison.
+   */
+  private judge(
+    rt: VariantRuntime,
+    trials: TrialStats,
+    snapshot?: MetricSnapshot,
+  ): PromotionDecisionView {
+    const decision = this.decide(rt, trials, snapshot);
+    if (rt.instance !== null && rt.closing === null) return decisionView(decision);
+    const was = (rt.promotion ?? decision).isCandidate;
+    const why = rt.closing?.reason ?? rt.reason ?? rt.status;
+    const view = decisionView(decision);
+    return {
+      ...view,
+      isCandidate: false,
+      wasCandidate: was,
+      reasons: [
+        was
+          ? `${rt.status} (${why}): it was a candidate when it stopped`
+          : `${rt.status} (${why}): a variant that no longer trades is not a candidate`,
+        ...view.reasons,
+      ],
+    };
+  }
+
   public previewPromotion(variantId: string): PromotionPreview {
     const rt = this.variantOrThrow(variantId);
     if (rt.role === 'main') throw new UserFacingError(`${variantId} is main already`);
     const s = rt.strategy;
-    const decision = this.decide(rt, this.trials(s));
+    const decision = this.judge(rt, this.trials(s));
     const changes = Object.keys(rt.parameters).filter(
       (k) => rt.parameters[k] !== s.mainParameters[k],
     );
@@ -984,7 +1014,7 @@ export class VariantManager implements Disposable {
     return {
       variantId,
       strategyId: s.id,
-      decision: decisionView(decision),
+      decision,
       before: { ...s.mainParameters },
       after: { ...rt.parameters },
       summary: what + verdict,
@@ -1010,7 +1040,7 @@ export class VariantManager implements Disposable {
     const old = main.instance;
     if (old === null || main.closing !== null)
       throw new UserFacingError(`main of ${s.id} is ${main.status}: restart it before promoting`);
-    const decision = this.decide(rt, this.trials(s));
+    const decision = this.judge(rt, this.trials(s));
     if (!decision.isCandidate && !acceptNonCandidate) {
       throw new UserFacingError(
         `${variantId} is not a promotion candidate (${decision.reasons.join('; ')}); confirm with acceptNonCandidate to promote it anyway`,
@@ -1076,7 +1106,7 @@ export class VariantManager implements Disposable {
         wasCandidate: decision.isCandidate,
         before,
         after: { ...s.mainParameters },
-        decision: decisionView(decision),
+        decision,
         versionBefore,
         versionAfter: s.version,
       });
@@ -1333,8 +1363,7 @@ export class VariantManager implements Disposable {
   ): VariantRow {
     const s = rt.strategy;
     const snap = snapshot ?? this.snapshotOf(rt, trials);
-    const promotion =
-      rt.role === 'variant' && rt.instance !== null ? this.decide(rt, trials, snap) : rt.promotion;
+    const promotion = rt.role === 'variant' ? this.judge(rt, trials, snap) : null;
     return {
       variantId: rt.id,
       strategyId: s.id,
@@ -1348,7 +1377,7 @@ export class VariantManager implements Disposable {
       timeframe: rt.compiled?.timeframe ?? s.timeframe,
       startedAt: rt.startedAt,
       metrics: variantMetrics(snap),
-      promotion: rt.role === 'main' || promotion === null ? null : decisionView(promotion),
+      promotion,
       warmUpBarsLeft: this.warmUpBarsLeft(rt),
       position: rt.position,
     };
@@ -1400,18 +1429,22 @@ export class VariantManager implements Disposable {
         const snap = this.snapshotOf(rt, trials);
         if (rt.instance !== null)
           this.ledger.updateSharpe(s.ledgerKey, rt.parameters, snap.perPeriodSharpe);
-        if (rt.role === 'variant' && rt.instance !== null) {
+        let promotion: PromotionDecisionView | null = null;
+        if (rt.role === 'variant' && rt.instance !== null && rt.closing === null) {
           rt.promotion = this.decide(rt, trials, snap);
+          promotion = decisionView(rt.promotion);
           // Announced once per start: a DSR hovering at the bar must not flood the alerts.
           if (rt.promotion.isCandidate && !rt.wasCandidate) candidates.push(rt);
           if (rt.promotion.isCandidate) rt.wasCandidate = true;
+        } else if (rt.role === 'variant') {
+          // Stopped or closing: never shown as a candidate (rt.promotion keeps the last live one).
+          promotion = this.judge(rt, trials, snap);
         }
         rows.push({
           variantId: rt.id,
           status: rt.status,
           metrics: variantMetrics(snap),
-          promotion:
-            rt.role === 'main' || rt.promotion === null ? null : decisionView(rt.promotion),
+          promotion,
           warmUpBarsLeft: this.warmUpBarsLeft(rt),
           position: rt.position,
         });

@@ -253,6 +253,59 @@ describe('promotion candidates, promotion and its audit', () => {
     expect(rig!.of('alert').filter((a) => a.kind === 'promoted')).toHaveLength(2);
   });
 
+  it('when a candidate is killed then it no longer shows as a candidate: its reason says it was one when it stopped, also after a restart', () => {
+    const { bars } = deploy('stopped-candidate.sqlite', 11);
+    const m = rig!.manager;
+    rig!.feed(bars.slice(1, 200), 300);
+    rig!.clock.advance(1_000);
+    const candidate = m.listVariants().find((v) => v.promotion?.isCandidate)!;
+    expect(candidate).toBeDefined();
+    const other = m
+      .listVariants()
+      .find(
+        (v) =>
+          v.role === 'variant' && v.variantId !== candidate.variantId && !v.promotion?.isCandidate,
+      )!;
+    expect(other).toBeDefined();
+
+    m.kill(candidate.variantId);
+    m.control(other.variantId, 'stop');
+    rig!.feed(bars.slice(200, 203), 300);
+    rig!.clock.advance(1_000);
+    const killed = m.listVariants().find((v) => v.variantId === candidate.variantId)!;
+    expect(killed.status).toBe('stopped');
+    expect(killed.promotion?.isCandidate).toBe(false);
+    expect(killed.promotion?.wasCandidate).toBe(true);
+    expect(killed.promotion?.reasons[0]).toBe(
+      'stopped (killed by a person): it was a candidate when it stopped',
+    );
+    // Its numbers stay, for comparison: the gate's own checks still pass on them.
+    expect(killed.promotion?.closedTrades.pass).toBe(true);
+    const stopped = m.listVariants().find((v) => v.variantId === other.variantId)!;
+    expect(stopped.promotion?.wasCandidate).toBe(false);
+    expect(stopped.promotion?.reasons[0]).toBe(
+      'stopped (stopped by a person): a variant that no longer trades is not a candidate',
+    );
+    // The batched metric events the leaderboard patches from say the same.
+    const lastEvent = rig!
+      .of('metricsUpdate')
+      .flatMap((u) => u.rows)
+      .filter((r) => r.variantId === candidate.variantId)
+      .at(-1)!;
+    expect(lastEvent.status).toBe('stopped');
+    expect(lastEvent.promotion?.isCandidate).toBe(false);
+    expect(m.previewPromotion(candidate.variantId).summary).toContain(
+      'This variant is not a candidate: stopped (killed by a person): it was a candidate when it stopped',
+    );
+    expect(() => m.promote(candidate.variantId, false)).toThrow(/is not a promotion candidate/);
+
+    m.flush();
+    rig!.reopen();
+    const restored = rig!.manager.listVariants().find((v) => v.variantId === candidate.variantId)!;
+    expect(restored.promotion?.isCandidate).toBe(false);
+    expect(restored.promotion?.reasons[0]).toMatch(/^stopped \(killed by a person\): /);
+  });
+
   it('when auto-promote is on then the first candidate is promoted by itself, recorded as auto', () => {
     const { bars } = deploy('auto.sqlite', 11);
     const m = rig!.manager;
