@@ -10,14 +10,21 @@ export interface MutableCandle {
   volume: number;
 }
 
-const emptyCandle = (): MutableCandle => ({
-  time: 0,
-  open: 0,
-  high: 0,
-  low: 0,
-  close: 0,
-  volume: 0,
-});
+/**
+ * A class, not an object literal: literals of this shape share their hidden class with every
+ * candle built elsewhere, and one non-double value in any of them would make every field store
+ * here allocate. Fields start as doubles (NaN) for the same reason.
+ */
+class RollingCandle implements MutableCandle {
+  public time = Number.NaN;
+  public open = Number.NaN;
+  public high = Number.NaN;
+  public low = Number.NaN;
+  public close = Number.NaN;
+  public volume = Number.NaN;
+}
+
+const emptyCandle = (): MutableCandle => new RollingCandle();
 
 /**
  * Rolls closed bars of a base timeframe up into one higher timeframe without allocating: the

@@ -342,33 +342,50 @@ class RuleCompiler {
       if (c !== c) return () => NAN;
       return up
         ? (k) => {
-            const a0 = ra.get(k);
-            const a1 = ra.get(k + 1);
+            if (k + 1 >= ra.count) return NAN;
+            const d = ra.data;
+            const i = ra.head - k;
+            const a0 = d[i < 0 ? i + ra.capacity : i] as number;
+            const a1 = d[i < 1 ? i - 1 + ra.capacity : i - 1] as number;
             if (a0 !== a0 || a1 !== a1) return NAN;
             return a0 > c && a1 <= c ? 1 : 0;
           }
         : (k) => {
-            const a0 = ra.get(k);
-            const a1 = ra.get(k + 1);
+            if (k + 1 >= ra.count) return NAN;
+            const d = ra.data;
+            const i = ra.head - k;
+            const a0 = d[i < 0 ? i + ra.capacity : i] as number;
+            const a1 = d[i < 1 ? i - 1 + ra.capacity : i - 1] as number;
             if (a0 !== a0 || a1 !== a1) return NAN;
             return a0 < c && a1 >= c ? 1 : 0;
           };
     }
     const rb = b.ring;
+    // The buffers are read inline (see SeriesRingBuffer): k and k + 1 bars back of both series.
     return up
       ? (k) => {
-          const a0 = ra.get(k);
-          const b0 = rb.get(k);
-          const a1 = ra.get(k + 1);
-          const b1 = rb.get(k + 1);
+          if (k + 1 >= ra.count || k + 1 >= rb.count) return NAN;
+          const da = ra.data;
+          const db = rb.data;
+          const i = ra.head - k;
+          const j = rb.head - k;
+          const a0 = da[i < 0 ? i + ra.capacity : i] as number;
+          const a1 = da[i < 1 ? i - 1 + ra.capacity : i - 1] as number;
+          const b0 = db[j < 0 ? j + rb.capacity : j] as number;
+          const b1 = db[j < 1 ? j - 1 + rb.capacity : j - 1] as number;
           if (a0 !== a0 || b0 !== b0 || a1 !== a1 || b1 !== b1) return NAN;
           return a0 > b0 && a1 <= b1 ? 1 : 0;
         }
       : (k) => {
-          const a0 = ra.get(k);
-          const b0 = rb.get(k);
-          const a1 = ra.get(k + 1);
-          const b1 = rb.get(k + 1);
+          if (k + 1 >= ra.count || k + 1 >= rb.count) return NAN;
+          const da = ra.data;
+          const db = rb.data;
+          const i = ra.head - k;
+          const j = rb.head - k;
+          const a0 = da[i < 0 ? i + ra.capacity : i] as number;
+          const a1 = da[i < 1 ? i - 1 + ra.capacity : i - 1] as number;
+          const b0 = db[j < 0 ? j + rb.capacity : j] as number;
+          const b1 = db[j < 1 ? j - 1 + rb.capacity : j - 1] as number;
           if (a0 !== a0 || b0 !== b0 || a1 !== a1 || b1 !== b1) return NAN;
           return a0 < b0 && a1 >= b1 ? 1 : 0;
         };

@@ -3,10 +3,14 @@
  * bar, `get(1)` the one before. Constant memory however long the strategy runs.
  */
 export class SeriesRingBuffer {
-  private data: Float64Array;
-  private capacity: number;
-  private head = -1;
-  private count = 0;
+  // Public for reading only: compiled rules read the values inline, since a method call that is
+  // not inlined returns its double boxed, one heap allocation per read on the per-bar path.
+  // `data[head]` is the newest value, `data[head - k]` (wrapped by `capacity`) k bars back,
+  // valid for k < `count`. Write through the methods only.
+  public data: Float64Array;
+  public capacity: number;
+  public head = -1;
+  public count = 0;
 
   public constructor(capacity = 1) {
     this.capacity = Math.max(1, capacity);
