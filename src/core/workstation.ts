@@ -371,6 +371,7 @@ export class Workstation implements Disposable {
       runBacktest: (params) => this.backtests.start(params),
       cancelBacktest: ({ runId }) => ({ cancelled: this.backtests.cancel(runId) }),
       getBacktestResult: ({ runId }) => this.backtests.result(runId),
+      listBacktests: ({ limit }) => this.backtests.list(limit),
       exportTrades: ({ filter, format }) => this.backtests.exportTrades(filter, format),
       deployStrategy: (params) => this.variants.deploy(params),
       listStrategies: () => this.variants.listStrategies(),

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import {
   BacktestProgressSchema,
   BacktestResultSchema,
+  BacktestRunSummarySchema,
   ExportTradesParamsSchema,
+  ListBacktestsParamsSchema,
   ExportTradesResultSchema,
   RunBacktestParamsSchema,
   RunIdParamsSchema,
@@ -104,6 +106,11 @@ export const apiMethods = {
   cancelBacktest: { params: RunIdParamsSchema, result: z.object({ cancelled: z.boolean() }) },
   /** A run's trades, equity curve and metrics (status `running` until it ends). */
   getBacktestResult: { params: RunIdParamsSchema, result: BacktestResultSchema },
+  /** The newest stored runs first (they outlive a reload and a restart of the host). */
+  listBacktests: {
+    params: ListBacktestsParamsSchema,
+    result: z.array(BacktestRunSummarySchema),
+  },
   /** Stored trades matching a filter, as CSV or JSON text. */
   exportTrades: { params: ExportTradesParamsSchema, result: ExportTradesResultSchema },
 

@@ -171,5 +171,31 @@ export const ExportTradesResultSchema = z.object({
   text: z.string(),
 });
 
+/** A stored run as the backtest page lists it: what ran, how it ended, its headline figures. */
+export const BacktestRunSummarySchema = z.object({
+  runId: z.string(),
+  status: BacktestStatusSchema,
+  strategyName: z.string(),
+  templateId: z.string().nullable(),
+  parameters: z.record(z.string(), ParameterValueSchema),
+  series: SeriesKeySchema,
+  from: time.nullable(),
+  to: time.nullable(),
+  bars: z.number().int().nonnegative(),
+  /** When it started and ended (host clock, epoch ms); null while running. */
+  startedAt: time,
+  finishedAt: time.nullable(),
+  /** From its final metrics; null when it stored none (failed, or still running). */
+  roiPct: num.nullable(),
+  tradeCount: z.number().int().nonnegative().nullable(),
+  error: z.string().nullable(),
+});
+export type BacktestRunSummary = z.infer<typeof BacktestRunSummarySchema>;
+
+/** What `listBacktests` takes: how many of the newest runs. */
+export const ListBacktestsParamsSchema = z
+  .object({ limit: z.number().int().min(1).max(500).default(20) })
+  .strict();
+
 /** Names a run. */
 export const RunIdParamsSchema = z.object({ runId: name }).strict();

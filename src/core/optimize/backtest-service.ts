@@ -1,6 +1,7 @@
 import type {
   BacktestProgress,
   BacktestResult as BacktestResultView,
+  BacktestRunSummary,
   Metrics,
   RunBacktestParams,
   StrategyTemplateSummary,
@@ -211,6 +212,37 @@ export class BacktestService implements Disposable {
       signalCount: 0,
       error: stored.error,
     };
+  }
+
+  /**
+   * The `limit` newest runs, newest first, read from the store: the backtest page lists them
+   * after a reload or a restart of the host. A run stored as running that this host is not
+   * running was cut off by a host that stopped without cancelling it: listed as cancelled.
+   */
+  public list(limit: number): BacktestRunSummary[] {
+    return this.runRepo.recent(limit).map((run) => {
+      const metrics =
+        run.status === 'running'
+          ? null
+          : (this.snapshotRepo.latest(run.runId, run.runId)?.snapshot ?? null);
+      const orphaned = run.status === 'running' && !this.runs.has(run.runId);
+      return {
+        runId: run.runId,
+        status: orphaned ? 'cancelled' : run.status,
+        strategyName: run.strategyName,
+        templateId: run.templateId,
+        parameters: { ...run.parameters },
+        series: run.series,
+        from: run.from,
+        to: run.to,
+        bars: run.bars,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+        roiPct: metrics?.roiPct ?? null,
+        tradeCount: metrics?.tradeCount ?? null,
+        error: orphaned ? 'the host stopped before the run ended' : run.error,
+      };
+    });
   }
 
   /** Stored trades of `filter` as CSV or JSON text: exactly the rows of the filter. */

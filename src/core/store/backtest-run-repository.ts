@@ -43,6 +43,7 @@ export class BacktestRunRepository {
   private readonly finishStmt;
   private readonly getStmt;
   private readonly countStmt;
+  private readonly recentStmt;
 
   public constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -55,6 +56,10 @@ export class BacktestRunRepository {
     );
     this.getStmt = db.prepare('SELECT * FROM backtest_runs WHERE run_id = ?');
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM backtest_runs');
+    // Newest first; rowid breaks ties between runs started in the same millisecond.
+    this.recentStmt = db.prepare(
+      'SELECT * FROM backtest_runs ORDER BY started_at DESC, rowid DESC LIMIT ?',
+    );
   }
 
   /** How many runs are stored: the next run's number comes from it. */
@@ -91,20 +96,28 @@ export class BacktestRunRepository {
 
   public get(runId: string): StoredBacktestRun | undefined {
     const r = this.getStmt.get(runId) as RunRow | undefined;
-    if (r === undefined) return undefined;
-    return {
-      runId: r.run_id,
-      strategyName: r.strategy_name,
-      templateId: r.template_id,
-      parameters: JSON.parse(r.parameters) as Record<string, number | string>,
-      series: { exchange: r.exchange, symbol: r.symbol, timeframe: r.timeframe },
-      from: r.from_time,
-      to: r.to_time,
-      status: r.status,
-      bars: r.bars,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      error: r.error,
-    };
+    return r === undefined ? undefined : fromRow(r);
   }
+
+  /** The `limit` newest runs, newest first. */
+  public recent(limit: number): StoredBacktestRun[] {
+    return (this.recentStmt.all(limit) as RunRow[]).map(fromRow);
+  }
+}
+
+function fromRow(r: RunRow): StoredBacktestRun {
+  return {
+    runId: r.run_id,
+    strategyName: r.strategy_name,
+    templateId: r.template_id,
+    parameters: JSON.parse(r.parameters) as Record<string, number | string>,
+    series: { exchange: r.exchange, symbol: r.symbol, timeframe: r.timeframe },
+    from: r.from_time,
+    to: r.to_time,
+    status: r.status,
+    bars: r.bars,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    error: r.error,
+  };
 }
