@@ -1,12 +1,57 @@
 import type { Api } from '../../../shared/api';
-import type { StrategyTemplateSummary } from '../../../shared/backtest';
+import type { BacktestResult, StrategyTemplateSummary } from '../../../shared/backtest';
 import type { SeriesKey } from '../../../shared/market';
 import { currentApi, describeError } from '../store/actions';
 import { selectChartSource, setChartMode, useChartSelection } from '../store/chart-selection-store';
 import { useBacktestStore, type ParameterValue } from './backtest-store';
 
 const DAY_MS = 86_400_000;
+/** Stored runs the page lists. */
+const RECENT_RUNS = 20;
+/** Points of a stored run's equity curve (the store keeps none: the host replays the run). */
+const EQUITY_POINTS = 20_000;
 let listening = false;
+
+const runLabel = (r: { runId: string; strategyName: string; series: { symbol: string } }): string =>
+  `${r.runId} · ${r.strategyName} · ${r.series.symbol}`;
+
+/**
+ * Reads the newest stored runs: the page lists them, and the chart's selector offers the ended
+ * ones beside this session's. Called on connecting and after each run ends.
+ */
+export async function loadRecentBacktests(): Promise<void> {
+  let api: Api;
+  try {
+    api = currentApi();
+  } catch {
+    return;
+  }
+  try {
+    const recent = await api.listBacktests({ limit: RECENT_RUNS });
+    useBacktestStore.setState((s) => {
+      const stored = recent
+        .filter((r) => r.status !== 'failed' && r.status !== 'running')
+        .reverse()
+        .map((r) => ({ runId: r.runId, label: runLabel(r) }));
+      const storedIds = new Set(stored.map((r) => r.runId));
+      return { recent, runs: [...stored, ...s.runs.filter((r) => !storedIds.has(r.runId))] };
+    });
+  } catch (error) {
+    useBacktestStore.setState({ error: describeError(error) });
+  }
+}
+
+/** Shows a stored run: its metrics, trades and equity on the page, its trades on the chart. */
+export async function openBacktest(runId: string): Promise<void> {
+  useBacktestStore.setState({
+    runId,
+    result: null,
+    progress: null,
+    error: null,
+    deploy: { kind: 'idle' },
+  });
+  await loadResult(runId);
+}
 
 /** `exchange|symbol|timeframe` → the series key. */
 export function parseSeriesKey(key: string): SeriesKey | null {
@@ -35,7 +80,10 @@ export async function startBacktests(): Promise<void> {
     api.on('backtestProgress', (progress) => {
       if (progress.runId !== useBacktestStore.getState().runId) return;
       useBacktestStore.setState({ progress });
-      if (progress.status !== 'running') void loadResult(progress.runId);
+      if (progress.status !== 'running') {
+        void loadResult(progress.runId);
+        void loadRecentBacktests();
+      }
     });
   }
   try {
@@ -50,6 +98,11 @@ export async function startBacktests(): Promise<void> {
   } catch (error) {
     useBacktestStore.setState({ error: describeError(error) });
   }
+  // After a reload (or a restart of the host) the page reopens the newest run that ended.
+  await loadRecentBacktests();
+  const { runId, recent } = useBacktestStore.getState();
+  const last = recent.find((r) => r.status === 'completed' || r.status === 'cancelled');
+  if (runId === null && last !== undefined) await openBacktest(last.runId);
 }
 
 /** Chooses a template; its parameters start at their defaults. */
@@ -135,9 +188,22 @@ export async function deployTested(variants: number): Promise<void> {
   }
 }
 
+/**
+ * A run read back from the store has no equity curve: the host replays it for the chart, and
+ * the page draws the same curve.
+ */
+async function withEquity(result: BacktestResult): Promise<BacktestResult> {
+  if (result.equity.length > 0 || result.metrics === null) return result;
+  const [curve] = await currentApi().getEquityCurves({
+    sources: [{ kind: 'backtest', runId: result.runId }],
+    maxPoints: EQUITY_POINTS,
+  });
+  return curve === undefined ? result : { ...result, equity: curve.points };
+}
+
 async function loadResult(runId: string): Promise<void> {
   try {
-    const result = await currentApi().getBacktestResult({ runId });
+    const result = await withEquity(await currentApi().getBacktestResult({ runId }));
     if (useBacktestStore.getState().runId !== runId) return;
     useBacktestStore.setState((s) => ({
       result,
@@ -145,13 +211,7 @@ async function loadResult(runId: string): Promise<void> {
       runs:
         result.status === 'failed' || s.runs.some((r) => r.runId === runId)
           ? s.runs
-          : [
-              ...s.runs,
-              {
-                runId,
-                label: `${runId} · ${result.strategyName} · ${result.series.symbol}`,
-              },
-            ],
+          : [...s.runs, { runId, label: runLabel(result) }],
     }));
     if (result.status === 'failed') return;
     // The run's trades go on the chart: its strategy mode.

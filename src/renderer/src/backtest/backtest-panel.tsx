@@ -6,6 +6,7 @@ import {
   cancelBacktest,
   chooseTemplate,
   deployTested,
+  openBacktest,
   runBacktest,
   startBacktests,
 } from './backtest-actions';
@@ -41,6 +42,7 @@ export function BacktestPanel(): React.JSX.Element {
   const parameters = useBacktestStore(useShallow((s) => s.parameters));
   const deployVariants = useBacktestStore((s) => s.deployVariants);
   const deploy = useBacktestStore((s) => s.deploy);
+  const recent = useBacktestStore(useShallow((s) => s.recent));
 
   useEffect(() => {
     if (connection === 'open') void startBacktests();
@@ -145,6 +147,38 @@ export function BacktestPanel(): React.JSX.Element {
             {progress?.status ?? 'running'} · {Math.round(fraction * 100)}%
           </span>
         </div>
+      )}
+      {recent.length > 0 && (
+        <details className="bt-recent" open>
+          <summary>Recent runs ({recent.length})</summary>
+          <ul data-testid="backtest-recent">
+            {recent.map((r) => (
+              <li key={r.runId}>
+                <button
+                  type="button"
+                  className={r.runId === runId ? 'bt-recent-run current' : 'bt-recent-run'}
+                  aria-current={r.runId === runId ? 'true' : undefined}
+                  disabled={r.status === 'running'}
+                  onClick={() => void openBacktest(r.runId)}
+                  title={`${r.strategyName} on ${r.series.exchange} ${r.series.symbol}, ${r.status}${
+                    r.error ? `: ${r.error}` : ''
+                  } — open`}
+                  data-testid="backtest-recent-run"
+                  data-run-id={r.runId}
+                >
+                  <span>{r.runId}</span>
+                  <span className="bt-recent-name">{r.strategyName}</span>
+                  <span className={r.roiPct !== null && r.roiPct < 0 ? 'bt-loss' : 'bt-win'}>
+                    {r.roiPct === null ? r.status : `${r.roiPct.toFixed(2)}%`}
+                  </span>
+                  <span className="bt-muted">
+                    {r.tradeCount === null ? '' : `${r.tradeCount} trades`}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       {error && (
         <p className="error" role="alert" data-testid="backtest-error">

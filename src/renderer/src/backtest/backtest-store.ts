@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type {
   BacktestProgress,
   BacktestResult,
+  BacktestRunSummary,
   StrategyTemplateSummary,
 } from '../../../shared/backtest';
 
@@ -30,8 +31,10 @@ export interface BacktestState {
   progress: BacktestProgress | null;
   result: BacktestResult | null;
   error: string | null;
-  /** Finished runs of this session, newest last: the chart's selector offers them. */
+  /** Finished runs (stored ones and this session's), newest last: the chart's selector offers them. */
   runs: Array<{ runId: string; label: string }>;
+  /** The newest stored runs, newest first, as the host lists them (they outlive a reload). */
+  recent: BacktestRunSummary[];
   /** Variants to deploy beside main with the tested parameters. */
   deployVariants: number;
   deploy: DeployState;
@@ -50,6 +53,7 @@ export const useBacktestStore = create<BacktestState>()(() => ({
   result: null,
   error: null,
   runs: [],
+  recent: [],
   deployVariants: 5,
   deploy: { kind: 'idle' },
 }));

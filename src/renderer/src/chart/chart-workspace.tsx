@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { parseSeriesKey } from '../backtest/backtest-actions';
+import { loadRecentBacktests, parseSeriesKey } from '../backtest/backtest-actions';
 import { useBacktestStore } from '../backtest/backtest-store';
 import { CandleChart } from '../components/candle-chart';
 import { currentApi } from '../store/actions';
@@ -32,7 +32,7 @@ const MODES: ReadonlyArray<{ mode: ChartMode; label: string; key: string }> = [
   { mode: 'comparison', label: 'Comparison', key: 'c' },
 ];
 
-/** Every source the selector offers: live variants by strategy, then this session's backtest runs. */
+/** Every source the selector offers: live variants by strategy, then the stored backtest runs. */
 function useSourceOptions(): SourceOption[] {
   const variants = useChartSources(useShallow((s) => s.variants));
   const runs = useBacktestStore(useShallow((s) => s.runs));
@@ -113,6 +113,8 @@ export function ChartWorkspace(): React.JSX.Element {
   useEffect(() => {
     if (connection !== 'open') return;
     void refreshChartSources();
+    // Stored backtest runs outlive a reload: the selector offers them from the start.
+    void loadRecentBacktests();
     const api = currentApi();
     // A deploy of 1,000 variants sends 1,000 starts: one refresh for the burst, not one each.
     let timer: ReturnType<typeof setTimeout> | undefined;
