@@ -241,7 +241,13 @@ export class Workstation implements Disposable {
         : Math.floor(this.clock.nowMs() / TIMEFRAME_MS[feed.series.timeframe]) *
             TIMEFRAME_MS[feed.series.timeframe] -
           TIMEFRAME_MS[feed.series.timeframe]);
-    return { series: feed.series, recent: (limit) => feed.recent(limit), upTo };
+    return {
+      series: feed.series,
+      recent: (limit) => feed.recent(limit),
+      upTo,
+      kind: feed.kind,
+      state: feed.status().state,
+    };
   }
 
   private createFeed(selection: FeedSelection): MarketFeed {
@@ -295,6 +301,7 @@ export class Workstation implements Disposable {
         this.batcher.flushNow();
         this.events.emit('feedStatus', { ...s, series: this.shown });
         this.alertOnHealth(previous, s);
+        if (s.state !== previous) this.variants.onFeedStatus();
         previous = s.state;
       }),
     );

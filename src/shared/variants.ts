@@ -149,7 +149,10 @@ export const VariantRowSchema = z.object({
   role: VariantRoleSchema,
   mode: TradingModeSchema,
   status: VariantStatusSchema,
-  /** Why it stopped or failed, in words (null while warming, running or paused). */
+  /**
+   * Why it stopped or failed, or why a live one takes no bar now (the feed shows another series,
+   * a replay restarted before its last bar, the feed has ended), in words; null otherwise.
+   */
   statusReason: z.string().nullable(),
   parameters,
   series: SeriesKeySchema,
@@ -348,13 +351,21 @@ export const AlertKindSchema = z.enum([
   'variant-error',
   'feed-down',
   'feed-restored',
+  'replay-behind',
 ]);
 export type AlertKind = z.infer<typeof AlertKindSchema>;
 
 /** A notification, also kept in the alert log. */
 export const AlertSchema = z.object({
   alertId: z.number().int(),
+  /** Wall-clock time it was raised, epoch ms. */
   time,
+  /**
+   * Open time of the market bar it happened at (epoch ms): during a replay the wall clock says
+   * nothing about that. Null when no bar applies (before any bar, alerts stored before it was
+   * kept).
+   */
+  barTime: time.nullable(),
   kind: AlertKindSchema,
   severity: z.enum(['info', 'warning', 'critical']),
   message: z.string(),
@@ -374,6 +385,8 @@ export const MetricsUpdateSchema = z.object({
     z.object({
       variantId: id,
       status: VariantStatusSchema,
+      /** As in {@link VariantRowSchema}: it changes with the feed too (another series, ended). */
+      statusReason: z.string().nullable(),
       metrics: VariantMetricsSchema,
       promotion: PromotionDecisionSchema.nullable(),
       warmUpBarsLeft: z.number().int().nonnegative(),

@@ -1,6 +1,13 @@
 import type { EventName, EventPayload } from '../../shared/api';
 import type { Disposable } from '../../shared/disposable';
-import { TIMEFRAME_MS, type Candle, type CandleEvent, type SeriesKey } from '../../shared/market';
+import {
+  TIMEFRAME_MS,
+  type Candle,
+  type CandleEvent,
+  type FeedKind,
+  type FeedStatus,
+  type SeriesKey,
+} from '../../shared/market';
 import {
   CircuitBreakerLimitsSchema,
   type Alert,
@@ -80,6 +87,9 @@ export interface VariantFeedView {
    * replay's position, not the end of the stored series). Null: the newest bar it produced.
    */
   readonly upTo: number | null;
+  /** The feed's kind and state, for the rows' words ("the replay has ended"); unknown when absent. */
+  readonly kind?: FeedKind;
+  readonly state?: FeedStatus['state'];
 }
 
 /** What a {@link VariantManager} runs on; the workstation passes its own, a benchmark its own. */
@@ -184,6 +194,8 @@ export class VariantManager implements Disposable {
   private lastSeenDirty = false;
   /** Series whose bars the distributor dropped, from which bar. */
   private readonly missed = new Map<string, { series: SeriesKey; from: number }>();
+  /** The newest closed bar received (the market's "now", also in a replay) and its series. */
+  private barNow: { series: SeriesKey; time: number } | null = null;
   private disposed = false;
 
   public constructor(private readonly options: VariantManagerOptions) {
@@ -230,6 +242,7 @@ export class VariantManager implements Disposable {
   /** A bar from the distributor; closed base bars of a strategy's series are traded. */
   public onBar(event: CandleEvent): void {
     if (this.disposed || !event.closed) return;
+    this.barNow = { series: event.series, time: event.candle.time };
     const key = seriesId(event.series);
     if ((this.lastSeen.get(key) ?? Number.NEGATIVE_INFINITY) < event.candle.time) {
       this.lastSeen.set(key, event.candle.time);
@@ -286,11 +299,51 @@ export class VariantManager implements Disposable {
     }
   }
 
-  /** The feed switched series: strategies of other series wait (their rows say so). */
+  /**
+   * The feed changed: strategies of other series wait (their rows say so). A replay (re)started
+   * before bars a strategy of its series has already traded cannot make it trade them again: it
+   * takes no bar until the replay passes its last one. That is said in its rows and in an alert,
+   * never left silent.
+   */
   public onFeedChanged(series: SeriesKey): void {
     this.feedSeries = series;
     for (const rt of this.variants.values()) rt.uiDirty = true;
+    const feed = this.options.feed();
+    const behind = [...this.strategies.values()].filter(
+      (s) => s.active && sameSeries(s.series, series) && this.behindFeed(s, feed),
+    );
+    if (behind.length > 0) {
+      const last = Math.max(...behind.map((s) => s.lastTime ?? 0));
+      this.alert(
+        'replay-behind',
+        'warning',
+        `the ${seriesText(series)} ${feed?.kind ?? 'feed'} starts before bars already traded: ` +
+          `${behind.map((s) => s.id).join(', ')} take no bar until it passes ${utcText(last)} UTC, ` +
+          `the last bar ${behind.length === 1 ? 'it' : 'they'} traded`,
+        behind.length === 1
+          ? { strategyId: behind[0]!.id, variantId: null }
+          : { strategyId: null, variantId: null },
+        last,
+      );
+    }
     this.requestTick();
+  }
+
+  /** The feed's state changed (a replay ended, a link came back): the rows' words follow. */
+  public onFeedStatus(): void {
+    for (const rt of this.variants.values()) rt.uiDirty = true;
+    this.requestTick();
+  }
+
+  /** The feed shows `s`'s series but has not reached the last bar `s` traded. */
+  private behindFeed(s: LiveStrategy, feed: VariantFeedView | null): boolean {
+    return (
+      feed !== null &&
+      sameSeries(feed.series, s.series) &&
+      s.lastTime !== null &&
+      feed.upTo !== null &&
+      feed.upTo < s.lastTime
+    );
   }
 
   /**
@@ -319,6 +372,7 @@ export class VariantManager implements Disposable {
     const mainBefore = main.instance?.metrics.equity ?? 0;
     const mainBarsBefore = main.instance?.metrics.bars ?? 0;
     s.loop.onClosedBar(bar);
+    for (const rt of s.variants) rt.ownLoop?.onClosedBar(bar);
     s.lastTime = bar.time;
     s.dirty = true;
     for (const rt of s.variants) {
@@ -577,8 +631,15 @@ export class VariantManager implements Disposable {
     for (const rt of s.variants) this.variants.set(rt.id, rt);
   }
 
-  /** A fresh instance on its own paper account, metrics and safety limits (not yet in the loop). */
-  private createInstance(rt: VariantRuntime, compiled: CompiledStrategy): StrategyInstance {
+  /**
+   * A fresh instance on its own paper account, metrics and safety limits (not yet in the loop),
+   * reading the strategy's shared indicators unless given others (those of a loop of its own).
+   */
+  private createInstance(
+    rt: VariantRuntime,
+    compiled: CompiledStrategy,
+    indicators = rt.strategy.loop.indicators,
+  ): StrategyInstance {
     const s = rt.strategy;
     const exchange = new PaperExchange(
       paperAccountFor(compiled.risk, { initialCash: s.settings.initialCash }),
@@ -591,7 +652,7 @@ export class VariantManager implements Disposable {
     const instance = new StrategyInstance({
       id: rt.id,
       strategy: compiled,
-      indicators: s.loop.indicators,
+      indicators,
       execution: exchange,
       metrics,
       sink: rt.sink,
@@ -747,6 +808,7 @@ export class VariantManager implements Disposable {
     rt.lifetime?.dispose();
     rt.lifetime = null;
     instance.dispose();
+    this.dropOwnLoop(rt);
     rt.instance = null;
     rt.exchange = null;
     rt.safety = null;
@@ -786,6 +848,7 @@ export class VariantManager implements Disposable {
     // The loop has removed it already; the lease and subscription go with the instance.
     rt.lifetime = null;
     instance.dispose();
+    this.dropOwnLoop(rt);
     rt.instance = null;
     rt.exchange = null;
     rt.safety = null;
@@ -830,6 +893,7 @@ export class VariantManager implements Disposable {
       };
       rt.lifetime?.dispose();
       old.dispose();
+      this.dropOwnLoop(rt);
       this.removeFromSum(rt);
     }
     rt.instance = null;
@@ -864,6 +928,12 @@ export class VariantManager implements Disposable {
       rt.startedAt,
     );
     this.options.emit('variantStarted', this.row(rt));
+  }
+
+  /** Ends the loop of its own a variant's instance ran in, if any (the instance is gone). */
+  private dropOwnLoop(rt: VariantRuntime): void {
+    rt.ownLoop?.dispose();
+    rt.ownLoop = null;
   }
 
   private updateActive(s: LiveStrategy): void {
@@ -1054,32 +1124,45 @@ export class VariantManager implements Disposable {
         `${variantId} trades ${compiled.timeframe} bars and main ${old.timeframe}: a promotion keeps main's bar length`,
       );
     const checkpoint = old.checkpoint();
-    const wasWarm = old.warm;
     const kept = {
       exchange: main.exchange,
       compiled: main.compiled,
       safety: main.safety,
       seenBars: main.seenBars,
     };
-    const instance = this.createInstance(main, compiled);
+    // Main's new instance reads the promoted variant's indicators, which the shared loop already
+    // computes and cannot replay: in a loop of its own they warm from stored history now, as a
+    // new variant's do, instead of waiting cold for live bars that may never come (an ended
+    // replay left it "warming" for good). It costs one instance's indicators per bar, until the
+    // next restart puts everyone back in the shared loop.
+    const ownLoop = new EngineBarLoop({
+      baseTimeframe: s.series.timeframe,
+      onInstanceError: (i, error) => this.onInstanceError(i.id, error),
+    });
+    const instance = this.createInstance(main, compiled, ownLoop.indicators);
+    let lifetime: Disposable;
     try {
       instance.restore(checkpoint);
+      lifetime = ownLoop.add(instance);
     } catch (error) {
       instance.dispose();
+      ownLoop.dispose();
       Object.assign(main, kept, { instance: old });
       this.applyBlock(main);
       throw new UserFacingError(`cannot carry main's state over: ${message(error)}`);
     }
     // Main's safety limits measure its account, which carries on.
     main.safety = kept.safety;
-    instance.warmUp(
+    ownLoop.warmUp(
       this.warmUpHistory(s.series, [instance], this.options.feed(), s.lastTime ?? undefined),
     );
     main.lifetime?.dispose();
     old.dispose();
-    main.lifetime = s.loop.add(instance);
+    this.dropOwnLoop(main);
+    main.lifetime = lifetime;
+    main.ownLoop = ownLoop;
     main.seenBars = instance.metrics.bars;
-    if (!instance.warm && wasWarm) main.status = main.paused ? 'paused' : 'warming';
+    main.status = main.paused ? 'paused' : instance.warm ? 'running' : 'warming';
     const before = { ...s.mainParameters };
     const versionBefore = s.version;
     s.version += 1;
@@ -1194,9 +1277,10 @@ export class VariantManager implements Disposable {
   public listVariants(strategyId?: string): VariantRow[] {
     const strategies =
       strategyId !== undefined ? [this.strategyOrThrow(strategyId)] : [...this.strategies.values()];
+    const feed = this.options.feed();
     return strategies.flatMap((s) => {
       const trials = this.trials(s);
-      return s.variants.map((rt) => this.row(rt, trials));
+      return s.variants.map((rt) => this.row(rt, trials, undefined, feed));
     });
   }
 
@@ -1258,12 +1342,14 @@ export class VariantManager implements Disposable {
     severity: Alert['severity'],
     text: string,
     about?: VariantRuntime | { strategyId: string | null; variantId: string | null },
+    barTime?: number | null,
   ): Alert {
     const strategyId =
       about instanceof VariantRuntime ? about.strategy.id : (about?.strategyId ?? null);
     const variantId = about instanceof VariantRuntime ? about.id : (about?.variantId ?? null);
     const alert = this.alertRepo.insert({
       time: Math.max(0, Math.round(this.options.clock.nowMs())),
+      barTime: alertBarTime(barTime !== undefined ? barTime : this.barTimeOf(about)),
       kind,
       severity,
       message: text,
@@ -1272,6 +1358,30 @@ export class VariantManager implements Disposable {
     });
     this.options.emit('alert', alert);
     return alert;
+  }
+
+  /**
+   * The open time of the market bar an alert about `about` happened at: the bar its strategy is
+   * on (the one being stepped, when the event happens mid-bar), else the newest bar received,
+   * else the feed's newest bar. Null before any bar.
+   */
+  private barTimeOf(
+    about?: VariantRuntime | { strategyId: string | null; variantId: string | null },
+  ): number | null {
+    const s =
+      about instanceof VariantRuntime
+        ? about.strategy
+        : about?.strategyId != null
+          ? this.strategies.get(about.strategyId)
+          : undefined;
+    const now = this.barNow;
+    if (s !== undefined) {
+      const current = now !== null && sameSeries(now.series, s.series) ? now.time : null;
+      return Math.max(s.lastTime ?? -1, current ?? -1) >= 0
+        ? Math.max(s.lastTime ?? -1, current ?? -1)
+        : null;
+    }
+    return now?.time ?? this.options.feed()?.upTo ?? null;
   }
 
   /** What a chart of one variant needs, or undefined for an unknown or stopped variant. */
@@ -1336,16 +1446,27 @@ export class VariantManager implements Disposable {
     }).snapshot(trials);
   }
 
-  private statusReason(rt: VariantRuntime): string | null {
-    if (
-      rt.instance !== null &&
-      rt.closing === null &&
-      this.feedSeries !== null &&
-      !sameSeries(this.feedSeries, rt.strategy.series)
-    )
-      return `waiting for the ${seriesText(rt.strategy.series)} feed: the feed shows ${seriesText(this.feedSeries)}`;
+  /**
+   * Why a variant is as it is, in words: why it stopped, or why a live one takes no bar now
+   * (another series on the feed, a replay behind its last bar, a feed that has ended).
+   */
+  private statusReason(
+    rt: VariantRuntime,
+    feed: VariantFeedView | null = this.options.feed(),
+  ): string | null {
+    const s = rt.strategy;
     if (rt.closing !== null)
       return `${rt.closing.reason} (closing its position at the next bar's open)`;
+    if (rt.instance === null) return rt.reason;
+    if (this.feedSeries !== null && !sameSeries(this.feedSeries, s.series))
+      return `waiting for the ${seriesText(s.series)} feed: the feed shows ${seriesText(this.feedSeries)}`;
+    const kind = feed?.kind ?? 'feed';
+    if (this.behindFeed(s, feed))
+      return `waiting for the ${kind} to pass ${utcText(s.lastTime ?? 0)} UTC, the last bar it traded: the ${kind} was restarted from an earlier bar`;
+    if (feed !== null && sameSeries(feed.series, s.series) && feed.state === 'ended')
+      return rt.instance.warm
+        ? `the ${kind} has ended: waiting for the next bar of ${seriesText(s.series)}`
+        : `the ${kind} has ended: it needs more bars of ${seriesText(s.series)} to finish warming up`;
     return rt.reason;
   }
 
@@ -1360,6 +1481,7 @@ export class VariantManager implements Disposable {
     rt: VariantRuntime,
     trials = this.trials(rt.strategy),
     snapshot?: MetricSnapshot,
+    feed: VariantFeedView | null = this.options.feed(),
   ): VariantRow {
     const s = rt.strategy;
     const snap = snapshot ?? this.snapshotOf(rt, trials);
@@ -1371,7 +1493,7 @@ export class VariantManager implements Disposable {
       role: rt.role,
       mode: rt.mode,
       status: rt.status,
-      statusReason: this.statusReason(rt),
+      statusReason: this.statusReason(rt, feed),
       parameters: { ...rt.parameters },
       series: { ...s.series },
       timeframe: rt.compiled?.timeframe ?? s.timeframe,
@@ -1421,6 +1543,7 @@ export class VariantManager implements Disposable {
     this.catchUpMissed();
     const rows: EventPayload<'metricsUpdate'>['rows'] = [];
     const candidates: VariantRuntime[] = [];
+    const feed = this.options.feed();
     for (const s of this.strategies.values()) {
       const trials = this.trials(s);
       for (const rt of s.variants) {
@@ -1443,6 +1566,7 @@ export class VariantManager implements Disposable {
         rows.push({
           variantId: rt.id,
           status: rt.status,
+          statusReason: this.statusReason(rt, feed),
           metrics: variantMetrics(snap),
           promotion,
           warmUpBarsLeft: this.warmUpBarsLeft(rt),
@@ -1673,13 +1797,26 @@ export class VariantManager implements Disposable {
     this.breakerTrip.dispose();
     this.breaker.dispose();
     for (const s of this.strategies.values()) {
-      for (const rt of s.variants) rt.instance?.dispose();
+      for (const rt of s.variants) {
+        rt.instance?.dispose();
+        this.dropOwnLoop(rt);
+      }
       s.loop.dispose();
     }
   }
 }
 
 const SINGLE: TrialStats = { trials: 1, sharpeVariance: 0 };
+
+/** A bar time an alert can carry: a whole, non-negative epoch ms, or null. */
+function alertBarTime(t: number | null): number | null {
+  return t !== null && Number.isFinite(t) && t >= 0 ? Math.round(t) : null;
+}
+
+/** `2023-03-08 14:05` (UTC), for messages. */
+function utcText(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
 
 function seriesId(s: SeriesKey): string {
   return `${s.exchange}|${s.symbol}|${s.timeframe}`;

@@ -78,6 +78,13 @@ export class VariantRuntime {
   public compiled: CompiledStrategy | null = null;
   /** Removes the instance from the loop. */
   public lifetime: Disposable | null = null;
+  /**
+   * A loop of its own, stepped after the strategy's shared one, when the instance joined a running
+   * strategy with indicators the shared loop already had (a promoted main): shared indicators
+   * cannot replay their past, so only its own can warm it from stored history at once instead of
+   * waiting for live bars — which never come once a replay has ended. Null: in the shared loop.
+   */
+  public ownLoop: EngineBarLoop | null = null;
   public safety: VariantSafetyLimits | null = null;
   public paused = false;
   public closing: VariantClosing | null = null;

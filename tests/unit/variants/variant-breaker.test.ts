@@ -78,6 +78,10 @@ describe('the circuit breaker over 100 variants counts losing bars of the book',
     expect(rig.manager.circuitBreakerState().reason).toBe(
       '20 losing bars in a row (the trades closed on each, all accounts together, lost money) reached the limit of 20',
     );
+    // The alert says at which market bar it tripped, beside the wall-clock time.
+    const [alert] = rig.manager.listAlerts(10).filter((a) => a.kind === 'circuit-breaker');
+    expect(alert).toMatchObject({ barTime: expectedTrip, time: rig.clock.nowMs() });
+    expect(rig.of('alert').find((a) => a.kind === 'circuit-breaker')).toEqual(alert);
     // Entries signalled on the trip bar itself (before every account had closed it) fill at
     // the next open; from the bar after it every entry is blocked.
     expect(Math.max(...trades.map((t) => t.entryTime))).toBe(expectedTrip! + 60_000);

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { Alert } from '../../../shared/variants';
+import { formatUtc } from '../layout/format';
 import { showPage } from '../store/actions';
 import { useAppStore } from '../store/app-store';
 import { dismissToast } from './alert-actions';
@@ -16,6 +17,7 @@ const KIND_TITLE: Record<Alert['kind'], string> = {
   'variant-error': 'Variant error',
   'feed-down': 'Feed down',
   'feed-restored': 'Feed restored',
+  'replay-behind': 'Replay behind the strategies',
 };
 
 export const alertTitle = (kind: Alert['kind']): string => KIND_TITLE[kind];
@@ -46,9 +48,25 @@ function Toast({ alert }: { alert: Alert }): React.JSX.Element {
         </button>
       </div>
       <div className="toast-message">{alert.message}</div>
+      <AlertTimes alert={alert} />
       <button type="button" className="link" onClick={() => showPage('alerts')}>
         Open the alert log
       </button>
+    </div>
+  );
+}
+
+/**
+ * When it happened: at which market bar (during a replay that is what matters) and when on the
+ * wall clock, both UTC.
+ */
+export function AlertTimes({ alert }: { alert: Alert }): React.JSX.Element {
+  return (
+    <div className="muted toast-times" data-testid="alert-times">
+      {alert.barTime !== null && (
+        <span data-testid="alert-bar-time">bar {formatUtc(alert.barTime)} UTC · </span>
+      )}
+      <span data-testid="alert-wall-time">raised {formatUtc(alert.time)} UTC</span>
     </div>
   );
 }

@@ -41,7 +41,12 @@ export function AlertsPage(): React.JSX.Element {
             <table className="data-table" data-testid="alerts-table">
               <thead>
                 <tr>
-                  <th scope="col">Time (UTC)</th>
+                  <th scope="col" title="Open time of the market bar it happened at">
+                    Bar (UTC)
+                  </th>
+                  <th scope="col" title="When the host raised it (wall clock)">
+                    Raised (UTC)
+                  </th>
                   <th scope="col">Severity</th>
                   <th scope="col">Kind</th>
                   <th scope="col">What happened</th>
@@ -51,7 +56,10 @@ export function AlertsPage(): React.JSX.Element {
               <tbody>
                 {alerts.map((a) => (
                   <tr key={a.alertId} data-testid="alert-row" data-kind={a.kind}>
-                    <td>{formatUtc(a.time)}</td>
+                    <td data-testid="alert-bar-time">
+                      {a.barTime === null ? '—' : formatUtc(a.barTime)}
+                    </td>
+                    <td data-testid="alert-wall-time">{formatUtc(a.time)}</td>
                     <td className={`sev sev-${a.severity}`}>{a.severity}</td>
                     <td>{alertTitle(a.kind)}</td>
                     <td>{a.message}</td>
