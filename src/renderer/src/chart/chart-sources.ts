@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ChartSource } from '../../../shared/chart';
 import type { VariantRow } from '../../../shared/variants';
+import { compareVariants } from '../layout/natural-order';
 import { currentApi, describeError } from '../store/actions';
 
 /** Something the chart can show, as the selector lists it. */
@@ -10,6 +11,8 @@ export interface SourceOption {
   readonly label: string;
   /** The optgroup: a strategy's name, or "Backtest runs". */
   readonly group: string;
+  /** A live variant's role; absent for a backtest run. */
+  readonly role?: 'main' | 'variant';
 }
 
 export const RUNS_GROUP = 'Backtest runs';
@@ -37,7 +40,7 @@ export function runOption(runId: string, label: string): SourceOption {
 }
 
 interface ChartSourcesState {
-  /** Main and the variants of every deployed strategy, main first within each. */
+  /** Main and the variants of every deployed strategy, main first within each, natural order. */
   variants: SourceOption[];
   /** Why the list is empty when it could not be read (e.g. no variant manager in this build). */
   variantsError: string | null;
@@ -58,17 +61,14 @@ function variantOption(row: VariantRow): SourceOption {
     key: sourceKey(source),
     label: row.role === 'main' ? `main · ${row.variantId}` : `${row.variantId} · ${params}`,
     group: `${row.strategyName} (${row.strategyId})`,
+    role: row.role,
   };
 }
 
 async function loadChartSources(): Promise<void> {
   try {
     const rows = await currentApi().listVariants({});
-    const sorted = [...rows].sort(
-      (a, b) =>
-        a.strategyId.localeCompare(b.strategyId) ||
-        (a.role === b.role ? a.variantId.localeCompare(b.variantId) : a.role === 'main' ? -1 : 1),
-    );
+    const sorted = [...rows].sort(compareVariants);
     useChartSources.setState({ variants: sorted.map(variantOption), variantsError: null });
   } catch (error) {
     useChartSources.setState({ variants: [], variantsError: describeError(error) });

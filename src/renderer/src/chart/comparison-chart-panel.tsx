@@ -1,36 +1,54 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { ChartSource } from '../../../shared/chart';
 import { currentApi, describeError } from '../store/actions';
+import { useAppStore } from '../store/app-store';
 import { toggleComparison, useChartSelection } from '../store/chart-selection-store';
-import { sourceKey, type SourceOption } from './chart-sources';
-import { ComparisonChartView, type ComparedCurve } from './equity-chart-view';
+import { parseSourceKey, sourceKey, type SourceOption } from './chart-sources';
+import { MAX_COMPARED } from './chart-theme';
+import { defaultComparison } from './comparison-defaults';
+import { ComparisonChartView } from './equity-chart-view';
 import { EQUITY_POINTS, pokeOnMetrics } from './performance-chart-panel';
 import { ThrottledRefresh } from './throttled-refresh';
-
-/** Curves compared when nobody picked any: the selected one's group, this many at most. */
-const DEFAULT_CURVES = 10;
 
 type Status =
   | { kind: 'loading' }
   | { kind: 'empty' }
   | { kind: 'error'; message: string }
-  | { kind: 'ready'; curves: Array<Omit<ComparedCurve, 'points'> & { roiPct: number | null }> };
+  | {
+      kind: 'ready';
+      curves: Array<{ key: string; label: string; color: string; roiPct: number | null }>;
+    };
 
-/** The sources compared: the chosen ones, or by default the selected source's group. */
-function effectiveSources(
-  chosen: readonly ChartSource[],
-  selected: ChartSource | null,
+const roiText = (roi: number | null): string =>
+  roi === null ? 'n/a' : `${roi >= 0 ? '+' : '−'}${Math.abs(roi).toFixed(2)}%`;
+
+/**
+ * The default curves (main and the best variants by ROI so far, see `defaultComparison`) as
+ * source keys and the words saying so. Read from the store as a pair of strings, so the panel
+ * renders again only when the chosen set changes, not on every metrics frame.
+ */
+function useDefaultComparison(
   options: readonly SourceOption[],
-): ChartSource[] {
-  if (chosen.length > 0) return [...chosen];
-  const group = options.find((o) => o.key === sourceKey(selected))?.group;
-  const pool = group === undefined ? options : options.filter((o) => o.group === group);
-  return pool.slice(0, DEFAULT_CURVES).map((o) => o.source);
+  selected: ChartSource | null,
+): { keys: string; description: string } {
+  const [keys, description] = useAppStore(
+    useShallow((s) => {
+      const d = defaultComparison(
+        options,
+        selected,
+        (id) => s.variants[id]?.metrics.roiPct ?? null,
+      );
+      return [d.sources.map(sourceKey).join('|'), d.description];
+    }),
+  );
+  return { keys: keys ?? '', description: description ?? '' };
 }
 
 /**
- * The comparison mode: equity curves of several variants or runs on one scale, with a legend
- * and a list to pick which ones. Live variants' curves are refetched as their metrics change.
+ * The comparison mode: equity curves of several variants or runs on one scale, each in its own
+ * colour. Beside the plot (never over it), a collapsible list: the curves shown with their ROI,
+ * and every source to tick. Live variants' curves are refetched as their metrics change.
  */
 export function ComparisonChartPanel({
   options,
@@ -38,35 +56,60 @@ export function ComparisonChartPanel({
   options: readonly SourceOption[];
 }): React.JSX.Element {
   const containerRef = useRef<HTMLDivElement>(null);
+  const viewRef = useRef<ComparisonChartView | null>(null);
   const chosen = useChartSelection((s) => s.comparison);
   const selected = useChartSelection((s) => s.source);
   const [status, setStatus] = useState<Status>({ kind: 'loading' });
+  const [collapsed, setCollapsed] = useState(false);
+  const defaults = useDefaultComparison(options, selected);
+  const keys = chosen.length > 0 ? chosen.map(sourceKey).join('|') : defaults.keys;
   const sources = useMemo(
-    () => effectiveSources(chosen, selected, options),
-    [chosen, selected, options],
+    () =>
+      keys === ''
+        ? []
+        : keys.split('|').flatMap((k) => {
+            const s = parseSourceKey(k);
+            return s === null ? [] : [s];
+          }),
+    [keys],
   );
-  const keys = sources.map(sourceKey).join('|');
 
+  // One chart for the panel's life: a new set of curves replaces the lines, not the chart.
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
+    const view = new ComparisonChartView(container);
+    viewRef.current = view;
+    return () => {
+      viewRef.current = null;
+      view.dispose();
+    };
+  }, []);
+
+  useEffect(() => {
+    const container = containerRef.current;
+    const view = viewRef.current;
+    if (!container || !view) return;
     if (sources.length === 0) {
+      view.show([]);
+      container.dataset['curves'] = '0';
       setStatus({ kind: 'empty' });
       return;
     }
-    const view = new ComparisonChartView(container);
     let disposed = false;
     const refresh = new ThrottledRefresh(
       () => currentApi().getEquityCurves({ sources, maxPoints: EQUITY_POINTS }),
       (curves) => {
+        if (disposed) return;
         const shown = view.show(curves);
         container.dataset['curves'] = String(shown.length);
         setStatus({
           kind: 'ready',
-          curves: shown.map((c) => {
+          curves: shown.map((c, i) => {
             const first = c.points[0]?.equity;
             const last = c.points.at(-1)?.equity;
             return {
+              key: sourceKey(sources[i] ?? null),
               label: c.label,
               color: c.color,
               roiPct:
@@ -88,10 +131,8 @@ export function ComparisonChartPanel({
       disposed = true;
       sub?.dispose();
       refresh.dispose();
-      view.dispose();
     };
-    // `keys` names the sources: a new array with the same sources must not reload.
-  }, [keys]);
+  }, [sources]);
 
   const pick = (option: SourceOption): void => {
     // The first pick starts from what is shown, so unticking one default keeps the others.
@@ -99,47 +140,112 @@ export function ComparisonChartPanel({
     toggleComparison(option.source);
   };
   const shownKeys = new Set(sources.map(sourceKey));
+  const labelOf = new Map(options.map((o) => [o.key, o.label]));
+  const full = sources.length >= MAX_COMPARED;
 
   return (
-    <>
-      <div className="chart" ref={containerRef} data-testid="comparison-chart" />
-      {status.kind === 'ready' && (
-        <div className="chart-legend" data-testid="comparison-legend">
-          {status.curves.map((c) => (
-            <span key={c.label} data-testid="comparison-entry" data-color={c.color}>
-              <span className="swatch" style={{ background: c.color }} />
-              {c.label}{' '}
-              {c.roiPct === null ? '' : `${c.roiPct >= 0 ? '+' : ''}${c.roiPct.toFixed(2)}%`}
+    <div className="compare-layout">
+      <div className="compare-plot">
+        <div className="chart" ref={containerRef} data-testid="comparison-chart" />
+        {status.kind === 'empty' && (
+          <div className="chart-message">
+            Nothing to compare yet: deploy variants or run a backtest, then tick them here.
+          </div>
+        )}
+        {status.kind === 'loading' && <div className="chart-message">loading equity curves…</div>}
+        {status.kind === 'error' && (
+          <div className="chart-message error" role="alert" data-testid="chart-error">
+            {status.message}
+          </div>
+        )}
+      </div>
+      <aside
+        className={collapsed ? 'compare-side collapsed' : 'compare-side'}
+        aria-label="Compared curves"
+        data-testid="comparison-side"
+      >
+        <div className="compare-side-head">
+          <button
+            type="button"
+            className="compare-toggle"
+            aria-expanded={!collapsed}
+            aria-controls="comparison-lists"
+            title={collapsed ? 'Show the list of curves' : 'Hide the list of curves'}
+            onClick={() => setCollapsed(!collapsed)}
+            data-testid="comparison-toggle"
+          >
+            {collapsed ? '◂' : '▸'}
+          </button>
+          {!collapsed && (
+            <span data-testid="comparison-count">
+              {sources.length} {sources.length === 1 ? 'curve' : 'curves'}
             </span>
-          ))}
+          )}
         </div>
-      )}
-      {options.length > 0 && (
-        <div className="chart-compare-list" data-testid="comparison-picker">
-          {options.map((o) => (
-            <label key={o.key}>
-              <input
-                type="checkbox"
-                checked={shownKeys.has(o.key)}
-                onChange={() => pick(o)}
-                data-testid={`compare-${o.key}`}
-              />
-              {o.label}
-            </label>
-          ))}
-        </div>
-      )}
-      {status.kind === 'empty' && (
-        <div className="chart-message">
-          Nothing to compare yet: deploy variants or run a backtest, then tick them here.
-        </div>
-      )}
-      {status.kind === 'loading' && <div className="chart-message">loading equity curves…</div>}
-      {status.kind === 'error' && (
-        <div className="chart-message error" role="alert" data-testid="chart-error">
-          {status.message}
-        </div>
-      )}
-    </>
+        {!collapsed && (
+          <div className="compare-lists" id="comparison-lists">
+            <p className="compare-note" data-testid="comparison-default-note">
+              {chosen.length === 0 ? (
+                <>Default: {defaults.description}.</>
+              ) : (
+                <>
+                  Your choice.{' '}
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => useChartSelection.setState({ comparison: [] })}
+                    data-testid="comparison-reset"
+                  >
+                    back to the default
+                  </button>
+                </>
+              )}
+            </p>
+            {status.kind === 'ready' && (
+              <ul className="compare-legend" data-testid="comparison-legend">
+                {status.curves.map((c) => (
+                  <li
+                    key={c.key}
+                    data-testid="comparison-entry"
+                    data-key={c.key}
+                    data-color={c.color}
+                    title={c.label}
+                  >
+                    <span className="swatch" style={{ background: c.color }} />
+                    <span className="compare-label">{labelOf.get(c.key) ?? c.label}</span>
+                    <span className={c.roiPct !== null && c.roiPct < 0 ? 'neg' : 'pos'}>
+                      {roiText(c.roiPct)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {options.length > 0 && (
+              <div className="compare-picker" data-testid="comparison-picker">
+                <div className="compare-picker-head muted">
+                  Tick up to {MAX_COMPARED}
+                  {full ? ' (full: untick one first)' : ''}
+                </div>
+                {options.map((o) => {
+                  const on = shownKeys.has(o.key);
+                  return (
+                    <label key={o.key} title={o.label}>
+                      <input
+                        type="checkbox"
+                        checked={on}
+                        disabled={!on && full}
+                        onChange={() => pick(o)}
+                        data-testid={`compare-${o.key}`}
+                      />
+                      <span className="compare-label">{o.label}</span>
+                    </label>
+                  );
+                })}
+              </div>
+            )}
+          </div>
+        )}
+      </aside>
+    </div>
   );
 }

@@ -6,7 +6,7 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts';
 import { drawdownPercent, sec } from './chart-data';
-import { createDarkChart, DRAWDOWN_COLOR, EQUITY_COLOR, OVERLAY_PALETTE } from './chart-theme';
+import { comparisonColors, createDarkChart, DRAWDOWN_COLOR, EQUITY_COLOR } from './chart-theme';
 
 type EquityPoints = ReadonlyArray<{ time: number; equity: number }>;
 
@@ -72,13 +72,13 @@ export class ComparisonChartView {
     this.chart = createDarkChart(container);
   }
 
-  /** Replaces the curves; returns each with the colour it is drawn in. */
+  /** Replaces the curves; returns each with the colour it is drawn in, no two alike. */
   public show(curves: ReadonlyArray<{ label: string; points: EquityPoints }>): ComparedCurve[] {
     for (const s of this.series) this.chart.removeSeries(s);
     this.series = [];
+    const colors = comparisonColors(curves.length);
     const shown = curves.map((c, i) => {
-      const color =
-        i === 0 ? EQUITY_COLOR : (OVERLAY_PALETTE[(i - 1) % OVERLAY_PALETTE.length] as string);
+      const color = colors[i]!;
       const line = this.chart.addSeries(LineSeries, {
         color,
         lineWidth: 2,

@@ -9,6 +9,13 @@ export function ImportPanel(): React.JSX.Element {
   const importing = useAppStore((s) => s.importing);
   const importError = useAppStore((s) => s.importError);
   const last = useAppStore(useShallow((s) => s.imports[0]));
+  const report =
+    last === undefined
+      ? null
+      : `${last.rows.toLocaleString()} bars of ${last.series.symbol} ${last.series.timeframe}, ` +
+        `${last.inserted.toLocaleString()} new` +
+        (last.alreadyStored > 0 ? `, ${last.alreadyStored.toLocaleString()} already stored` : '') +
+        ` · ${last.fileName}`;
 
   return (
     <div className="import-panel">
@@ -34,15 +41,20 @@ export function ImportPanel(): React.JSX.Element {
         }}
       />
       {importError && (
-        <span className="error" role="alert" data-testid="import-error">
+        <span
+          className="error header-note"
+          role="alert"
+          title={importError}
+          data-testid="import-error"
+        >
           {importError}
         </span>
       )}
-      {!importError && last && (
-        <span className="notice" data-testid="import-report">
-          {last.fileName}: {last.rows.toLocaleString()} bars of {last.series.symbol}{' '}
-          {last.series.timeframe}, {last.inserted.toLocaleString()} new
-          {last.alreadyStored > 0 ? `, ${last.alreadyStored.toLocaleString()} already stored` : ''}
+      {!importError && report !== null && (
+        // One line in the header: what was imported first, the file last; cut with an ellipsis
+        // when the window is narrow, the whole text in the tooltip.
+        <span className="notice header-note" title={report} data-testid="import-report">
+          {report}
         </span>
       )}
     </div>

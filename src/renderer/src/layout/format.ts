@@ -31,6 +31,18 @@ export function formatMoney(value: number | null, digits = 2): string {
   return `${value < 0 ? '−' : '+'}${text}`;
 }
 
+/**
+ * An amount with no sign, such as a fee: fees are a cost, shown positive everywhere (the table,
+ * its totals and the exports alike), so that gross − fee = net.
+ */
+export function formatAmount(value: number | null, digits = 2): string {
+  if (value === null || !Number.isFinite(value)) return NA;
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
 /** A price: two decimals for large prices, more for small ones. */
 export function formatPrice(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '—';

@@ -127,10 +127,12 @@ export function Leaderboard({ onDeploy }: { onDeploy: () => void }): React.JSX.E
                 {LEADERBOARD_COLUMNS.map((c) => {
                   const active = sort.key === c.key;
                   return (
+                    // The whole cell is the sort button (it fills the cell): a click anywhere
+                    // in the header sorts, and Tab / Enter / Space reach it as a button.
                     <th
                       key={c.key}
                       scope="col"
-                      className={c.numeric ? 'num' : undefined}
+                      className={c.numeric ? 'num th-sortable' : 'th-sortable'}
                       aria-sort={
                         active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'
                       }

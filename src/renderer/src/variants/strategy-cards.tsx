@@ -8,24 +8,37 @@ import { controlStrategy, setAutoPromote } from './variant-actions';
 interface CardFigures {
   main: VariantRow | undefined;
   counts: Record<VariantRow['status'], number>;
-  trades: number;
   /** Main's P&L in quote currency: equity minus the paper account it started with. */
   pnl: number | null;
+  /** The variants beside main (main's figures are its own, never summed with theirs). */
+  variants: {
+    count: number;
+    trades: number;
+    /** The best ROI among them, and whose; null before any is measured. */
+    best: { variantId: string; roiPct: number } | null;
+  };
 }
 
-function figures(strategy: StrategySummary, rows: readonly VariantRow[]): CardFigures {
+/** What a card shows: main's own P&L and trades, and the variants' figures apart. */
+export function cardFigures(strategy: StrategySummary, rows: readonly VariantRow[]): CardFigures {
   const counts = { warming: 0, running: 0, paused: 0, stopped: 0, error: 0 };
+  let count = 0;
   let trades = 0;
+  let best: CardFigures['variants']['best'] = null;
   for (const r of rows) {
     counts[r.status]++;
+    if (r.variantId === strategy.mainVariantId) continue;
+    count++;
     trades += r.metrics.tradeCount;
+    if (Number.isFinite(r.metrics.roiPct) && (best === null || r.metrics.roiPct > best.roiPct))
+      best = { variantId: r.variantId, roiPct: r.metrics.roiPct };
   }
   const main = rows.find((r) => r.variantId === strategy.mainVariantId);
   const pnl =
     main === undefined
       ? null
       : main.metrics.equity - main.metrics.equity / (1 + main.metrics.roiPct / 100);
-  return { main, counts, trades, pnl };
+  return { main, counts, pnl, variants: { count, trades, best } };
 }
 
 function StrategyCard({
@@ -36,7 +49,7 @@ function StrategyCard({
   rows: readonly VariantRow[];
 }): React.JSX.Element {
   const error = useAppStore((s) => s.strategyErrors[strategy.strategyId]);
-  const f = figures(strategy, rows);
+  const f = cardFigures(strategy, rows);
   const live = f.counts.running + f.counts.warming + f.counts.paused;
   const allEnded = rows.length > 0 && live === 0;
   const control = (action: VariantAction) => () =>
@@ -61,7 +74,8 @@ function StrategyCard({
         <span className="muted"> · {strategy.timeframe}</span>
         <span className="muted"> · {strategy.series.exchange}</span>
       </div>
-      <div className="card-figures">
+      <div className="card-figures" data-testid="card-main">
+        <span className="muted">main</span>
         <span
           className={f.pnl === null ? undefined : f.pnl >= 0 ? 'pos' : 'neg'}
           title="Main's P&L on its paper account"
@@ -72,10 +86,29 @@ function StrategyCard({
             : `${formatMoney(f.pnl)} ${strategy.series.symbol.split('/')[1]?.split(':')[0] ?? ''}`}{' '}
           ({formatSignedPct(f.main?.metrics.roiPct ?? null)})
         </span>
-        <span title="Closed trades of main and every variant" data-testid="card-trades">
-          {f.trades} trades
+        <span title="Main's closed trades" data-testid="card-trades">
+          {f.main?.metrics.tradeCount ?? 0} {f.main?.metrics.tradeCount === 1 ? 'trade' : 'trades'}
         </span>
       </div>
+      {f.variants.count > 0 && (
+        <div
+          className="card-figures muted"
+          title="The variants beside main: their closed trades, and the best ROI among them"
+          data-testid="card-variants"
+        >
+          <span>
+            {f.variants.count} {f.variants.count === 1 ? 'variant' : 'variants'}
+          </span>
+          <span data-testid="card-variants-best">
+            {f.variants.best === null
+              ? 'best n/a'
+              : `best ${formatSignedPct(f.variants.best.roiPct)} (${f.variants.best.variantId})`}
+          </span>
+          <span data-testid="card-variants-trades">
+            {f.variants.trades} {f.variants.trades === 1 ? 'trade' : 'trades'}
+          </span>
+        </div>
+      )}
       <div className="card-line muted" data-testid="card-status">
         {statusLine || 'no variants'} · {strategy.trials} trials
       </div>
