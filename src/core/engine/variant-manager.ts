@@ -318,7 +318,7 @@ export class VariantManager implements Disposable {
         'replay-behind',
         'warning',
         `the ${seriesText(series)} ${feed?.kind ?? 'feed'} starts before bars already traded: ` +
-          `${behind.map((s) => s.id).join(', ')} take no bar until it passes ${utcText(last)} UTC, ` +
+          `${behind.map((s) => s.id).join(', ')} ${behind.length === 1 ? 'takes' : 'take'} no bar until it passes ${utcText(last)} UTC, ` +
           `the last bar ${behind.length === 1 ? 'it' : 'they'} traded`,
         behind.length === 1
           ? { strategyId: behind[0]!.id, variantId: null }

@@ -77,7 +77,7 @@ describe('a replay restarted under running strategies, and a promotion after the
       severity: 'warning',
       barTime: lastBase,
       strategyId: 's1',
-      message: `the binanceus BTC/USDT 1m replay starts before bars already traded: s1 take no bar until it passes ${utc(lastBase)} UTC, the last bar it traded`,
+      message: `the binanceus BTC/USDT 1m replay starts before bars already traded: s1 takes no bar until it passes ${utc(lastBase)} UTC, the last bar it traded`,
     });
 
     // An hour of the replay later the rows still say so, in the batched metric events too.

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ReplaySpeed, SeriesKey, Timeframe } from '../../../shared/market';
+import { Modal } from '../layout/modal';
 import { selectFeed, setReplaySpeed } from '../store/actions';
 import { useAppStore } from '../store/app-store';
 
@@ -22,6 +23,9 @@ export function FeedPicker(): React.JSX.Element {
   const series = useAppStore(useShallow((s) => s.series));
   const feed = useAppStore((s) => s.feed);
   const feedError = useAppStore((s) => s.feedError);
+  const strategies = useAppStore((s) => s.strategies);
+  /** A replay of this series is running and the button would restart it: asked first. */
+  const [confirmRestart, setConfirmRestart] = useState<SeriesKey | null>(null);
   const [choice, setChoice] = useState<string>(SIMULATED);
   const [speed, setSpeed] = useState<ReplaySpeed>(100);
   const [marketType, setMarketType] = useState<string>('binance');
@@ -55,13 +59,24 @@ export function FeedPicker(): React.JSX.Element {
     }
     const s = series.find((x) => keyOf(x) === choice);
     if (s) {
-      void selectFeed({
-        kind: 'replay',
-        series: { exchange: s.exchange, symbol: s.symbol, timeframe: s.timeframe },
-        speed,
-      });
+      const key = { exchange: s.exchange, symbol: s.symbol, timeframe: s.timeframe };
+      // Pressed again while this very replay plays: restarting it is rarely what was meant, and
+      // strategies on it cannot trade its bars twice. Ask first.
+      if (feed?.kind === 'replay' && feed.state !== 'ended' && keyOf(feed.series) === choice) {
+        setConfirmRestart(key);
+        return;
+      }
+      void selectFeed({ kind: 'replay', series: key, speed });
     }
   };
+
+  const restartReplay = (): void => {
+    if (confirmRestart) void selectFeed({ kind: 'replay', series: confirmRestart, speed });
+    setConfirmRestart(null);
+  };
+  const onRestarted = confirmRestart
+    ? strategies.filter((x) => keyOf(x.series) === keyOf(confirmRestart))
+    : [];
 
   const onSpeed = (value: string): void => {
     const next = (value === 'max' ? 'max' : Number(value)) as ReplaySpeed;
@@ -162,6 +177,41 @@ export function FeedPicker(): React.JSX.Element {
             ? 'Connect'
             : 'Start replay'}
       </button>
+      {confirmRestart && (
+        <Modal
+          title="Restart the replay?"
+          onClose={() => setConfirmRestart(null)}
+          testId="replay-restart-dialog"
+          actions={
+            <>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => setConfirmRestart(null)}
+                data-testid="replay-restart-cancel"
+              >
+                Keep it running
+              </button>
+              <button type="button" onClick={restartReplay} data-testid="replay-restart-confirm">
+                Restart from the first bar
+              </button>
+            </>
+          }
+        >
+          <p data-testid="replay-restart-summary">
+            The replay of {confirmRestart.exchange} {confirmRestart.symbol}{' '}
+            {confirmRestart.timeframe} is {feed?.state === 'paused' ? 'paused' : 'playing'}
+            {feed?.progress != null ? ` (${(feed.progress * 100).toFixed(1)}% played)` : ''}.
+            Restarting plays it again from its first bar.
+            {onRestarted.length > 0
+              ? ` ${onRestarted.map((x) => x.name + ' (' + x.strategyId + ')').join(', ')} already traded those bars: ${onRestarted.length === 1 ? 'it takes' : 'they take'} no bar until the replay passes the last one ${onRestarted.length === 1 ? 'it' : 'they'} traded, and ${onRestarted.length === 1 ? 'its' : 'their'} rows say so meanwhile.`
+              : ''}
+          </p>
+          <p className="muted">
+            The speed selector changes the speed of the running replay at once.
+          </p>
+        </Modal>
+      )}
       {feedError && (
         <span className="error" role="alert" data-testid="feed-error">
           {feedError}

@@ -7,7 +7,7 @@ import {
   formatProfitFactor,
   formatSignedPct,
 } from '../layout/format';
-import { CandidateBadge } from './candidate-badge';
+import { CandidateBadge, MIN_TRADES_FOR_RATIOS } from './candidate-badge';
 
 export type RowCommand = VariantAction | 'kill' | 'promote' | 'select';
 
@@ -22,6 +22,37 @@ export interface LeaderboardRowProps {
 
 const signClass = (v: number | null): string | undefined =>
   v === null || v === 0 ? undefined : v > 0 ? 'pos' : 'neg';
+
+/** Sharpe or DSR, or "—" titled with why it is not shown yet. */
+function RatioCell({
+  col,
+  value,
+  digits,
+  trades,
+}: {
+  col: 'sharpe' | 'dsr';
+  value: number | null;
+  digits: number;
+  trades: number;
+}): React.JSX.Element {
+  const name = col === 'sharpe' ? 'Sharpe' : 'DSR';
+  if (trades < MIN_TRADES_FOR_RATIOS) {
+    return (
+      <td
+        data-col={col}
+        className="num muted"
+        title={`${name} needs ${MIN_TRADES_FOR_RATIOS} closed trades; ${trades === 0 ? 'none has' : 'only 1 has'} closed yet`}
+      >
+        —
+      </td>
+    );
+  }
+  return (
+    <td data-col={col} className="num">
+      {formatNumber(value, digits)}
+    </td>
+  );
+}
 
 function statusText(row: VariantRow): string {
   if (row.status === 'warming')
@@ -73,12 +104,8 @@ export const LeaderboardRow = memo(function LeaderboardRow({
       <td data-col="roi" className={`num ${signClass(m.roiPct) ?? ''}`}>
         {formatSignedPct(m.roiPct)}
       </td>
-      <td data-col="sharpe" className="num">
-        {formatNumber(m.sharpe)}
-      </td>
-      <td data-col="dsr" className="num">
-        {formatNumber(m.dsr, 3)}
-      </td>
+      <RatioCell col="sharpe" value={m.sharpe} digits={2} trades={m.tradeCount} />
+      <RatioCell col="dsr" value={m.dsr} digits={3} trades={m.tradeCount} />
       <td data-col="maxDrawdown" className="num">
         {formatFraction(m.maxDrawdown, 2)}
       </td>
