@@ -163,6 +163,20 @@ test.describe('the trades page on replayed real BTC/USDT minutes', () => {
         return Number(text.replaceAll(',', '')) === 0 ? text : `${v < 0 ? '−' : '+'}${text}`;
       };
       await expect(firstRow.locator('[data-col=net]')).toHaveText(money(expected[0]!.netPnl));
+      await expect(firstRow.locator('[data-col=gross]')).toHaveText(money(expected[0]!.grossPnl));
+      // Fees are a cost: a positive amount, as in the exports, and gross − fee = net.
+      const amount = (v: number): string =>
+        v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      await expect(firstRow.locator('[data-col=fee]')).toHaveText(amount(expected[0]!.fee));
+      for (const t of expected) {
+        expect(t.fee).toBeGreaterThan(0);
+        expect(t.grossPnl - t.fee).toBeCloseTo(t.netPnl, 8);
+      }
+      const sum = (f: (t: LiveTradeRow) => number): number =>
+        expected.reduce((s, t) => s + f(t), 0);
+      await expect(page.getByTestId('trades-totals')).toHaveText(
+        `gross ${money(sum((t) => t.grossPnl))} · fees ${amount(sum((t) => t.fee))} · net ${money(sum((t) => t.netPnl))}`,
+      );
       await page.screenshot({ path: join(SHOTS, 'trades-filtered.png') });
 
       // CSV: the file's rows are the API's rows for the filter, in order, with every number.

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import type { LiveTradeRow } from '../../../shared/variants';
 import {
+  formatAmount,
   formatMoney,
   formatPrice,
   formatQuantity,
@@ -50,7 +51,7 @@ function Totals({ rows }: { rows: readonly LiveTradeRow[] }): React.JSX.Element 
   }
   return (
     <span className="trade-totals" data-testid="trades-totals">
-      gross {formatMoney(gross)} · fees {formatMoney(-fee)} ·{' '}
+      gross {formatMoney(gross)} · fees {formatAmount(fee)} ·{' '}
       <strong className={net >= 0 ? 'pos' : 'neg'}>net {formatMoney(net)}</strong>
     </span>
   );
@@ -144,7 +145,11 @@ export function TradesPage(): React.JSX.Element {
                 <th scope="col" className="num">
                   Gross
                 </th>
-                <th scope="col" className="num">
+                <th
+                  scope="col"
+                  className="num"
+                  title="Fees paid (a cost, as in the exports): net = gross − fee"
+                >
                   Fee
                 </th>
                 <th scope="col" className="num">
@@ -177,10 +182,12 @@ export function TradesPage(): React.JSX.Element {
                   <td className="num">{formatPrice(t.entryPrice)}</td>
                   <td className="num">{formatPrice(t.exitPrice)}</td>
                   <td>{t.exitReason}</td>
-                  <td className={`num ${t.grossPnl >= 0 ? 'pos' : 'neg'}`}>
+                  <td className={`num ${t.grossPnl >= 0 ? 'pos' : 'neg'}`} data-col="gross">
                     {formatMoney(t.grossPnl)}
                   </td>
-                  <td className="num">{formatMoney(-t.fee)}</td>
+                  <td className="num" data-col="fee">
+                    {formatAmount(t.fee)}
+                  </td>
                   <td className={`num ${t.netPnl >= 0 ? 'pos' : 'neg'}`} data-col="net">
                     {formatMoney(t.netPnl)}
                   </td>
