@@ -165,6 +165,54 @@ class RuleCompiler {
   }
 
   /**
+   * The rule's test: true when `node` is 1 on the current bar. A chain of ANDs (or of ORs) at the
+   * root is tested part by part in one loop, and the parts that compare plain current-bar values
+   * are read inline: per bar a flat variant tests its entries, whose first part (a cached
+   * crossover, usually false) decides alone, so one closure call instead of one per operator.
+   * Same truth as `compile(node, 0)(0) === 1`: an AND chain is 1 only when every part is 1; an OR
+   * chain is 1 when a part is 1 after parts that are all 0 (an unknown part first makes it unknown).
+   */
+  public compileTest(node: ExpressionNode): () => boolean {
+    const operator = node.kind === 'binary' ? node.operator : undefined;
+    if (operator !== 'and' && operator !== 'or') {
+      const root = this.compile(node, 0);
+      return () => root(0) === 1;
+    }
+    const parts: ExpressionNode[] = [];
+    const flatten = (n: ExpressionNode): void => {
+      if (n.kind === 'binary' && n.operator === operator) {
+        flatten(n.left);
+        flatten(n.right);
+      } else parts.push(n);
+    };
+    flatten(node);
+    const program = new TestProgram(parts.length);
+    parts.forEach((part, i) => {
+      const fused = part.kind === 'binary' ? this.inlineComparison(part) : undefined;
+      if (fused === undefined) program.fns[i] = this.compile(part, 0);
+      else program.setComparison(i, fused);
+    });
+    return operator === 'and' ? () => program.all() : () => program.any();
+  }
+
+  /** A comparison `compileTest` reads inline: a current-bar cell against a constant or a cell. */
+  private inlineComparison(
+    node: Extract<ExpressionNode, { kind: 'binary' }>,
+  ): InlineComparison | undefined {
+    const op = COMPARISON_CODES.get(node.operator);
+    if (op === undefined || node.left.kind !== 'reference') return undefined;
+    const rightKind = node.right.kind;
+    if (rightKind !== 'reference' && rightKind !== 'number' && rightKind !== 'parameter')
+      return undefined;
+    const a = this.leaf(node.left, 0);
+    const b = this.leaf(node.right, 0);
+    if (a?.kind !== 'cell' || b === undefined || b.kind === 'ring') return undefined;
+    return b.kind === 'const'
+      ? { op, a, b: CONST_CELL, c: b.value }
+      : { op, a, b: { cells: b.cells, index: b.index }, c: 0 };
+  }
+
+  /**
    * A reference or constant as storage the caller can read inline (no closure call), or
    * undefined for anything else. Registers the reference's depth like `compile` would.
    */
@@ -482,6 +530,106 @@ class RuleCompiler {
 
 type Cell = { readonly cells: Float64Array; readonly index: number };
 
+/** Comparison operators as codes for {@link TestProgram}. */
+const COMPARISON_CODES = new Map<string, number>([
+  ['<', 1],
+  ['<=', 2],
+  ['>', 3],
+  ['>=', 4],
+  ['==', 5],
+  ['!=', 6],
+]);
+
+/** A comparison read inline: `a op b`, b a cell or (`b` = CONST_CELL) the constant `c`. */
+interface InlineComparison {
+  readonly op: number;
+  readonly a: Cell;
+  readonly b: Cell;
+  readonly c: number;
+}
+
+/** Stands for "compare with the constant" (an empty cell array is never read). */
+const CONST_CELL: Cell = { cells: new Float64Array(0), index: -1 };
+const NO_CELLS = new Float64Array(0);
+const NEVER: CompiledNode = () => NAN;
+
+/**
+ * The parts of a root AND / OR chain as parallel arrays: a part is a compiled closure (op 0) or
+ * an inline comparison of cells. One loop with one shape for every rule of every variant keeps
+ * the per-bar test monomorphic.
+ */
+class TestProgram {
+  public readonly fns: CompiledNode[];
+  private readonly ops: Int32Array;
+  private readonly cellsA: Float64Array[];
+  private readonly indexA: Int32Array;
+  private readonly cellsB: Float64Array[];
+  /** Index in cellsB, or −1: compare with `consts`. */
+  private readonly indexB: Int32Array;
+  private readonly consts: Float64Array;
+
+  public constructor(n: number) {
+    this.fns = new Array<CompiledNode>(n).fill(NEVER);
+    this.ops = new Int32Array(n);
+    this.cellsA = new Array<Float64Array>(n).fill(NO_CELLS);
+    this.indexA = new Int32Array(n);
+    this.cellsB = new Array<Float64Array>(n).fill(NO_CELLS);
+    this.indexB = new Int32Array(n).fill(-1);
+    this.consts = new Float64Array(n);
+  }
+
+  public setComparison(i: number, { op, a, b, c }: InlineComparison): void {
+    this.ops[i] = op;
+    this.cellsA[i] = a.cells;
+    this.indexA[i] = a.index;
+    this.cellsB[i] = b.cells;
+    this.indexB[i] = b.index;
+    this.consts[i] = c;
+  }
+
+  /** Part i on the current bar: 1, 0 or NaN (unknown). */
+  private value(i: number): number {
+    const op = this.ops[i] as number;
+    if (op === 0) return (this.fns[i] as CompiledNode)(0);
+    const x = (this.cellsA[i] as Float64Array)[this.indexA[i] as number] as number;
+    const j = this.indexB[i] as number;
+    const y = j < 0 ? (this.consts[i] as number) : ((this.cellsB[i] as Float64Array)[j] as number);
+    if (x !== x || y !== y) return NAN;
+    switch (op) {
+      case 1:
+        return x < y ? 1 : 0;
+      case 2:
+        return x <= y ? 1 : 0;
+      case 3:
+        return x > y ? 1 : 0;
+      case 4:
+        return x >= y ? 1 : 0;
+      case 5:
+        return x === y ? 1 : 0;
+      default:
+        return x !== y ? 1 : 0;
+    }
+  }
+
+  /** An AND chain holds: every part is 1. */
+  public all(): boolean {
+    const n = this.ops.length;
+    for (let i = 0; i < n; i++) if (this.value(i) !== 1) return false;
+    return true;
+  }
+
+  /** An OR chain holds: a part is 1 and every part before it 0. */
+  public any(): boolean {
+    const n = this.ops.length;
+    for (let i = 0; i < n; i++) {
+      const v = this.value(i);
+      if (v === 1) return true;
+      if (v !== 0) return false;
+    }
+    return false;
+  }
+}
+
 /** `cell op c` on the current bar; one closure per operator so each stays a straight line. */
 function cellVsConst(op: string, { cells, index: i }: Cell, c: number): CompiledNode {
   switch (op) {
@@ -618,7 +766,7 @@ export function compileRule(
   bindings: CompileBindings,
 ): CompiledRule {
   const compiler = new RuleCompiler(bindings);
-  const root = compiler.compile(ast, 0);
+  const test = compiler.compileTest(ast);
   const termNodes: ExpressionNode[] = [];
   collectTerms(ast, termNodes);
   const seen = new Set<string>();
@@ -633,7 +781,7 @@ export function compileRule(
   return {
     text,
     lookback: compiler.lookback,
-    test: () => root(0) === 1,
+    test,
     terms: () => terms.map((t) => ({ text: t.text, value: t.fn(0) })),
   };
 }
