@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import type { z } from 'zod';
 import { ApiError, type ApiIssue } from '../../../shared/api-errors';
 import {
   CircuitBreakerLimitsSchema,
@@ -7,6 +6,7 @@ import {
   type CircuitBreakerState,
 } from '../../../shared/variants';
 import { formatNumber, formatUtc } from '../layout/format';
+import { issueInWords } from '../layout/form-issues';
 import { Modal } from '../layout/modal';
 import { currentApi, describeError } from '../store/actions';
 import { useAppStore } from '../store/app-store';
@@ -68,22 +68,6 @@ const textsOf = (limits: CircuitBreakerLimits): LimitTexts => ({
 /** A number typed in a field; empty or not a number stays NaN so the schema names the field. */
 const numberIn = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text));
 
-/** A schema issue in the words a trader reads next to the field. */
-function inWords(issue: z.core.$ZodIssue): string {
-  const n = (v: unknown): string =>
-    typeof v === 'number' || typeof v === 'bigint' ? v.toLocaleString('en-US') : String(v);
-  switch (issue.code) {
-    case 'too_big':
-      return issue.inclusive ? `at most ${n(issue.maximum)}` : `below ${n(issue.maximum)}`;
-    case 'too_small':
-      return issue.inclusive ? `at least ${n(issue.minimum)}` : `more than ${n(issue.minimum)}`;
-    case 'invalid_type':
-      return issue.expected === 'int' ? 'a whole number is needed here' : 'a number is needed here';
-    default:
-      return issue.message;
-  }
-}
-
 /** The limits from the fields, or what is wrong with each field. */
 function parseTexts(
   texts: LimitTexts,
@@ -99,7 +83,7 @@ function parseTexts(
     ok: false,
     issues: parsed.error.issues.map((i) => ({
       path: i.path.map(String).join('.'),
-      message: inWords(i),
+      message: issueInWords(i),
     })),
   };
 }
@@ -203,10 +187,7 @@ function LimitsForm({ state }: { state: CircuitBreakerState }): React.JSX.Elemen
           })}
         </tbody>
       </table>
-      <div
-        className="cb-limits-actions"
-        style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 8 }}
-      >
+      <div className="cb-limits-actions">
         <button type="submit" disabled={busy || !changed} data-testid="cb-limits-save">
           {busy ? 'Saving…' : 'Save limits'}
         </button>

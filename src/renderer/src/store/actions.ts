@@ -1,7 +1,6 @@
 import { ApiError } from '../../../shared/api-errors';
 import type { Api } from '../../../shared/api';
 import type { Candle, FeedSelection, ReplaySpeed, SeriesKey } from '../../../shared/market';
-import type { MetricsUpdate } from '../../../shared/variants';
 import { loadAlerts, wireAlertEvents } from '../alerts/alert-actions';
 import type { ApiConnection } from '../api/connect-api';
 import type { PageId } from '../layout/page';
@@ -67,7 +66,6 @@ export function startSession(connection: ApiConnection): void {
   });
   connection.api.on('historyImported', () => void refreshSeries());
   wireVariantEvents(connection.api);
-  connection.api.on('metricsUpdate', applyStatusReasons);
   wireTradeEvents(connection.api);
   wireAlertEvents(connection.api);
 
@@ -85,29 +83,6 @@ export function startSession(connection: ApiConnection): void {
       void loadAlerts();
       if (useAppStore.getState().page === 'trades') void loadTrades();
     }
-  });
-}
-
-/**
- * A row's reason also changes without a stop (the feed shows another series, a replay restarted
- * before its last bar, the feed ended): metric updates carry it. Set only where it changed, so a
- * quiet update costs one comparison per row; the metrics themselves are patched per frame by
- * the variants' own handler.
- */
-function applyStatusReasons(update: MetricsUpdate): void {
-  const { variants } = useAppStore.getState();
-  const changed = update.rows.filter((r) => {
-    const row = variants[r.variantId];
-    return row !== undefined && row.statusReason !== r.statusReason;
-  });
-  if (changed.length === 0) return;
-  useAppStore.setState((s) => {
-    const next = { ...s.variants };
-    for (const r of changed) {
-      const row = next[r.variantId];
-      if (row !== undefined) next[r.variantId] = { ...row, statusReason: r.statusReason };
-    }
-    return { variants: next };
   });
 }
 

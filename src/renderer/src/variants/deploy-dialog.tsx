@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { z } from 'zod';
 import type { ApiIssue } from '../../../shared/api-errors';
 import type { StrategyTemplateSummary } from '../../../shared/backtest';
 import { DeployStrategyParamsSchema, type Sampler } from '../../../shared/variants';
+import { issueInWords } from '../layout/form-issues';
 import { Modal } from '../layout/modal';
 import { useAppStore } from '../store/app-store';
 import { deployStrategy, loadTemplates } from './variant-actions';
@@ -27,30 +27,6 @@ const FIELD_LABELS: Record<string, string> = {
 const fieldLabel = (path: string): string =>
   FIELD_LABELS[path] ??
   (path.startsWith('parameters.') ? `Parameter ${path.slice('parameters.'.length)}` : path);
-
-/** A form check that failed, said the way a person would (zod's own words are for developers). */
-function inWords(issue: z.core.$ZodIssue): string {
-  const limit = (n: unknown): string =>
-    typeof n === 'number' || typeof n === 'bigint' ? n.toLocaleString('en-US') : String(n);
-  switch (issue.code) {
-    case 'too_big':
-      return issue.inclusive ? `at most ${limit(issue.maximum)}` : `below ${limit(issue.maximum)}`;
-    case 'too_small':
-      return issue.inclusive
-        ? `at least ${limit(issue.minimum)}`
-        : `more than ${limit(issue.minimum)}`;
-    case 'invalid_type':
-      return issue.expected === 'int'
-        ? 'a whole number is needed here'
-        : issue.expected === 'number'
-          ? 'a number is needed here'
-          : issue.message;
-    case 'not_multiple_of':
-      return 'a whole number is needed here';
-    default:
-      return issue.message;
-  }
-}
 
 interface Form {
   templateId: string;
@@ -134,7 +110,7 @@ export function DeployDialog({ onClose }: { onClose: () => void }): React.JSX.El
     if (!parsed.success) {
       const found = parsed.error.issues.map((i) => ({
         path: i.path.map(String).join('.'),
-        message: inWords(i),
+        message: issueInWords(i),
       }));
       setIssues(found);
       setError(`Check ${found.map((i) => `${fieldLabel(i.path)} (${i.message})`).join(', ')}.`);

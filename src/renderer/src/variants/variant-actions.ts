@@ -94,6 +94,7 @@ export function wireVariantEvents(api: Api): void {
         full: null,
         patch: {
           status: r.status,
+          statusReason: r.statusReason,
           metrics: r.metrics,
           promotion: r.promotion,
           warmUpBarsLeft: r.warmUpBarsLeft,
