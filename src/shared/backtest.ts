@@ -172,23 +172,24 @@ export const ExportTradesResultSchema = z.object({
 });
 
 /** A stored run as the backtest page lists it: what ran, how it ended, its headline figures. */
-export const BacktestRunSummarySchema = z.object({
-  runId: z.string(),
-  status: BacktestStatusSchema,
-  strategyName: z.string(),
-  templateId: z.string().nullable(),
-  parameters: z.record(z.string(), ParameterValueSchema),
-  series: SeriesKeySchema,
-  from: time.nullable(),
-  to: time.nullable(),
-  bars: z.number().int().nonnegative(),
+export const BacktestRunSummarySchema = BacktestResultSchema.pick({
+  runId: true,
+  status: true,
+  strategyName: true,
+  templateId: true,
+  parameters: true,
+  series: true,
+  from: true,
+  to: true,
+  bars: true,
+  error: true,
+}).extend({
   /** When it started and ended (host clock, epoch ms); null while running. */
   startedAt: time,
   finishedAt: time.nullable(),
   /** From its final metrics; null when it stored none (failed, or still running). */
   roiPct: num.nullable(),
   tradeCount: z.number().int().nonnegative().nullable(),
-  error: z.string().nullable(),
 });
 export type BacktestRunSummary = z.infer<typeof BacktestRunSummarySchema>;
 

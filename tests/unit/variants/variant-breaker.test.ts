@@ -3,18 +3,10 @@ import type { SeriesKey } from '../../../src/shared/market';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 import { btcUsdtMinutes } from '../../support/real-candles';
-import { ManagerRig, templateOf } from './variant-fixture';
+import { ManagerRig, flipTemplate } from './variant-fixture';
 
 const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
 const btc = btcUsdtMinutes();
-
-/** Enters long whenever flat and leaves on the next bar: 100 variants exit on the same bars. */
-const flip = templateOf('flip', {
-  meta: { name: 'Flip', timeframe: '1m', version: 1 },
-  parameters: [{ name: 'size', type: 'int', default: 90, min: 20, max: 90 }],
-  rules: { entryLong: 'true', exitLong: 'true' },
-  risk: { positionSize: { kind: 'percentOfEquity', percent: '$size' } },
-});
 
 describe('the circuit breaker over 100 variants counts losing bars of the book', () => {
   const dir = makeTempDir('parallax-variant-breaker-');
@@ -26,7 +18,7 @@ describe('the circuit breaker over 100 variants counts losing bars of the book',
   });
 
   it('when 100 variants close losing trades on one bar then that is one losing bar; it trips at the 20th losing bar in a row, computed from the stored trades', () => {
-    rig = new ManagerRig(dir.path, BTC, { templates: [flip] }, 'breaker-book.sqlite');
+    rig = new ManagerRig(dir.path, BTC, { templates: [flipTemplate] }, 'breaker-book.sqlite');
     rig.store(btc.slice(0, 1));
     rig.at(btc[0]!.time);
     rig.manager.setCircuitBreakerLimits({ ...WIDEST_BREAKER_LIMITS, maxConsecutiveLosses: 20 });
@@ -92,7 +84,7 @@ describe('the circuit breaker over 100 variants counts losing bars of the book',
   });
 
   it('when the breaker state is stored mid-bar-run then a restarted manager goes on counting from it', () => {
-    rig = new ManagerRig(dir.path, BTC, { templates: [flip] }, 'breaker-restart.sqlite');
+    rig = new ManagerRig(dir.path, BTC, { templates: [flipTemplate] }, 'breaker-restart.sqlite');
     rig.store(btc.slice(0, 1));
     rig.at(btc[0]!.time);
     rig.manager.setCircuitBreakerLimits({ ...WIDEST_BREAKER_LIMITS, maxConsecutiveLosses: 1_000 });

@@ -2,23 +2,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SeriesKey } from '../../../src/shared/market';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
-import { ManagerRig, templateOf } from './variant-fixture';
+import { ManagerRig, flipTemplate } from './variant-fixture';
 import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
 const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
 const btc = btcUsdtMinutes();
 
-/** Long whenever flat, out on the next bar: an entry signal every other bar. */
-const flip = templateOf('flip', {
-  meta: { name: 'Flip', timeframe: '1m', version: 1 },
-  parameters: [{ name: 'size', type: 'int', default: 90, min: 20, max: 90 }],
-  rules: { entryLong: 'true', exitLong: 'true' },
-  risk: { positionSize: { kind: 'percentOfEquity', percent: '$size' } },
-});
-
 describe('strategy-wide controls', () => {
   const dir = makeTempDir('parallax-variant-controls-');
-  const rig = new ManagerRig(dir.path, BTC, { templates: [flip] });
+  const rig = new ManagerRig(dir.path, BTC, { templates: [flipTemplate] });
   afterAll(() => {
     rig.dispose();
     dir.remove();

@@ -107,3 +107,14 @@ export class ManagerRig {
     });
   }
 }
+
+/**
+ * Enters long whenever flat and leaves on the next bar: one round trip every two bars, so many
+ * variants of it open and close on the same bars.
+ */
+export const flipTemplate = templateOf('flip', {
+  meta: { name: 'Flip', timeframe: '1m', version: 1 },
+  parameters: [{ name: 'size', type: 'int', default: 90, min: 20, max: 90 }],
+  rules: { entryLong: 'true', exitLong: 'true' },
+  risk: { positionSize: { kind: 'percentOfEquity', percent: '$size' } },
+});

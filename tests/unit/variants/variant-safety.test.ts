@@ -4,7 +4,7 @@ import { LIMIT_TOLERANCE_PCT } from '../../../src/core/risk';
 import type { SeriesKey } from '../../../src/shared/market';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
-import { barsFrom, ManagerRig, templateOf } from './variant-fixture';
+import { barsFrom, flipTemplate, ManagerRig, templateOf } from './variant-fixture';
 import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
 const SLIP = PAPER_ACCOUNT_DEFAULTS.slippageBps / 10_000;
@@ -18,14 +18,6 @@ const alwaysLong = templateOf('always-long', {
   parameters: [{ name: 'leverage', type: 'int', default: 5, min: 2, max: 10 }],
   rules: { entryLong: 'true', exitLong: 'false' },
   risk: { positionSize: { kind: 'percentOfEquity', percent: 100 }, leverage: '$leverage' },
-});
-
-/** Enters long whenever flat and leaves on the next bar: one round trip every two bars. */
-const flip = templateOf('flip', {
-  meta: { name: 'Flip', timeframe: '1m', version: 1 },
-  parameters: [{ name: 'size', type: 'int', default: 90, min: 20, max: 90 }],
-  rules: { entryLong: 'true', exitLong: 'true' },
-  risk: { positionSize: { kind: 'percentOfEquity', percent: '$size' } },
 });
 
 describe('per-variant safety limits, the circuit breaker and the emergency stop', () => {
@@ -92,7 +84,7 @@ describe('per-variant safety limits, the circuit breaker and the emergency stop'
 
   it('when the summed equity draws down 2% then the breaker trips, entries are blocked until a reset, then they resume', () => {
     const series: SeriesKey = { exchange: 'test', symbol: 'DOWN/USDT', timeframe: '1m' };
-    rig = new ManagerRig(dir.path, series, { templates: [flip] }, 'breaker.sqlite');
+    rig = new ManagerRig(dir.path, series, { templates: [flipTemplate] }, 'breaker.sqlite');
     // A market that falls 0.1% every bar: every long round trip loses.
     const prices: Array<[number, number]> = [];
     let p = 100;
