@@ -1,6 +1,6 @@
 import type { Disposable } from '../../shared/disposable';
 import { TIMEFRAME_MS, type Candle, type CandleEvent, type Timeframe } from '../../shared/market';
-import { IndicatorSet } from '../indicators';
+import { IndicatorSet, type TimeframeIndicators } from '../indicators';
 import type { StrategyInstance } from './strategy-instance';
 import { TimeframeRoller } from './timeframe-roller';
 
@@ -10,6 +10,8 @@ interface Level {
   readonly ms: number;
   /** Null for the base timeframe: its bars are the loop's input. */
   readonly roller: TimeframeRoller | null;
+  /** The shared indicators of this timeframe. */
+  readonly indicators: TimeframeIndicators;
   instances: StrategyInstance[];
   /** Instances that read this timeframe (any of their timeframes); the level lives while > 0. */
   users: number;
@@ -126,7 +128,6 @@ export class EngineBarLoop implements Disposable {
     this._lastTime = bar.time;
     this._bars++;
     const levels = this.levels;
-    const set = this.indicators;
     // Every higher timeframe sees the bar first: some may close the tail of a gapped period.
     let gaps = false;
     for (let i = 0; i < levels.length; i++) {
@@ -140,7 +141,7 @@ export class EngineBarLoop implements Disposable {
       for (let i = 0; i < levels.length; i++) {
         const level = levels[i] as Level;
         if (level.roller?.gapDidClose) {
-          set.update(level.timeframe, level.roller.gapClosed);
+          level.indicators.update(level.roller.gapClosed);
           this.stepInstances(level.instances, level.roller.gapClosed, trading);
         }
       }
@@ -148,8 +149,8 @@ export class EngineBarLoop implements Disposable {
     // Then every bar closing now updates its indicators, all timeframes before any instance.
     for (let i = 0; i < levels.length; i++) {
       const level = levels[i] as Level;
-      if (level.roller === null) set.update(level.timeframe, bar);
-      else if (level.roller.didClose) set.update(level.timeframe, level.roller.closed);
+      if (level.roller === null) level.indicators.update(bar);
+      else if (level.roller.didClose) level.indicators.update(level.roller.closed);
     }
     for (let i = 0; i < levels.length; i++) {
       const level = levels[i] as Level;
@@ -213,6 +214,7 @@ export class EngineBarLoop implements Disposable {
         timeframe === this.baseTimeframe
           ? null
           : new TimeframeRoller(timeframe, this.baseTimeframe),
+      indicators: this.indicators.group(timeframe),
       instances: [],
       users: 0,
     };

@@ -23,7 +23,7 @@ export {
   type ResolvedParams,
 } from './create-indicator';
 export { indicatorKey, type IndicatorRequest } from './indicator-key';
-export { IndicatorSet, type IndicatorLease } from './indicator-set';
+export { IndicatorSet, TimeframeIndicators, type IndicatorLease } from './indicator-set';
 export { sourcePrice } from './price-source';
 export { Ema, type EmaOptions } from './average/ema';
 export { Sma, type SmaOptions } from './average/sma';

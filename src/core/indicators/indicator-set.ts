@@ -25,6 +25,23 @@ interface Entry {
 }
 
 /**
+ * The distinct indicators of one timeframe, in acquisition order: the bar loop holds this object
+ * per timeframe and updates it directly, without a lookup per bar.
+ */
+export class TimeframeIndicators {
+  /** @internal Kept by the set: added on acquire, removed on the last release. */
+  public readonly indicators: Indicator[] = [];
+
+  public constructor(public readonly timeframe: Timeframe) {}
+
+  /** Feeds one closed bar of this timeframe to each indicator once. No allocation. */
+  public update(bar: Candle): void {
+    const indicators = this.indicators;
+    for (let i = 0; i < indicators.length; i++) (indicators[i] as Indicator).update(bar);
+  }
+}
+
+/**
  * The indicators of all strategy instances, each identical (type, params, source, timeframe)
  * computed once: acquiring a key that is already held returns the same instance, and
  * `update` advances each distinct indicator once per bar however many variants read it.
@@ -33,7 +50,8 @@ interface Entry {
  */
 export class IndicatorSet {
   private readonly entries = new Map<string, Entry>();
-  private readonly byTimeframe = new Map<Timeframe, Indicator[]>();
+  /** Groups live as long as the set (an empty one costs a loop of nothing). */
+  private readonly byTimeframe = new Map<Timeframe, TimeframeIndicators>();
 
   /** Number of distinct indicators held. */
   public get size(): number {
@@ -57,12 +75,7 @@ export class IndicatorSet {
       const indicator = createIndicator(request.type, request.params, request.source);
       entry = { key, timeframe: request.timeframe, indicator, leases: 0 };
       this.entries.set(key, entry);
-      let group = this.byTimeframe.get(request.timeframe);
-      if (group === undefined) {
-        group = [];
-        this.byTimeframe.set(request.timeframe, group);
-      }
-      group.push(indicator);
+      this.group(request.timeframe).indicators.push(indicator);
     }
     entry.leases++;
     const held = entry;
@@ -94,9 +107,18 @@ export class IndicatorSet {
    * each. The hot path: a plain loop over an array, no allocation.
    */
   public update(timeframe: Timeframe, bar: Candle): void {
-    const group = this.byTimeframe.get(timeframe);
-    if (group === undefined) return;
-    for (let i = 0; i < group.length; i++) (group[i] as Indicator).update(bar);
+    this.byTimeframe.get(timeframe)?.update(bar);
+  }
+
+  /**
+   * The indicators of `timeframe`, now and later: the same object for the set's lifetime, which
+   * indicators acquired afterwards join. For a loop that updates a timeframe on every bar.
+   */
+  public group(timeframe: Timeframe): TimeframeIndicators {
+    let group = this.byTimeframe.get(timeframe);
+    if (group === undefined)
+      this.byTimeframe.set(timeframe, (group = new TimeframeIndicators(timeframe)));
+    return group;
   }
 
   /**
@@ -119,10 +141,9 @@ export class IndicatorSet {
     entry.leases--;
     if (entry.leases > 0) return;
     this.entries.delete(entry.key);
-    const group = this.byTimeframe.get(entry.timeframe);
+    const group = this.byTimeframe.get(entry.timeframe)?.indicators;
     if (group === undefined) return;
     const index = group.indexOf(entry.indicator);
     if (index >= 0) group.splice(index, 1);
-    if (group.length === 0) this.byTimeframe.delete(entry.timeframe);
   }
 }
