@@ -3,6 +3,7 @@ import { TIMEFRAME_MS, type Candle, type Timeframe } from '../../shared/market';
 import {
   PaperExchange,
   type ClosedTrade,
+  type EntryOrderRequest,
   type ExecutionClient,
   type ExitOrderRequest,
   type Fill,
@@ -117,6 +118,11 @@ export class StrategyInstance implements Disposable {
   private readonly sink: EngineRecordSink | undefined;
   private readonly equityCurve: EquityCurve | undefined;
   private readonly subscription: Disposable;
+  /**
+   * The entry orders by side when their size does not depend on cash (a share of equity): built
+   * once, not per signal. Null: built per entry from the cash then.
+   */
+  private readonly fixedEntries: { long: EntryOrderRequest; short: EntryOrderRequest } | null;
   private _state: InstanceState = 'ready';
   private _warm = false;
   private _readyStreak = 0;
@@ -154,6 +160,11 @@ export class StrategyInstance implements Disposable {
       poolOf(options.indicators),
     );
     this.tests = this.rules.tests;
+    const risk = options.strategy.risk;
+    this.fixedEntries =
+      risk.positionSize.kind === 'percentOfEquity'
+        ? { long: frozenEntry(risk, 'long'), short: frozenEntry(risk, 'short') }
+        : null;
     const frames = new Set<Timeframe>([this.timeframe]);
     for (const r of options.strategy.requirements) frames.add(r.timeframe);
     this.timeframes = [...frames];
@@ -432,7 +443,12 @@ export class StrategyInstance implements Disposable {
       this.recordSignal(time, rule, 'blocked', null);
       return;
     }
-    const result = execution.submit(entryOrderFor(this.strategy.risk, entrySide, execution.cash));
+    const fixed = this.fixedEntries;
+    const result = execution.submit(
+      fixed !== null
+        ? fixed[entrySide]
+        : entryOrderFor(this.strategy.risk, entrySide, execution.cash),
+    );
     if (result.accepted) {
       this.recordOrder(result.orderId, time, 'entry', entrySide, 'signal');
       this.recordSignal(time, rule, 'entry', result.orderId);
@@ -499,6 +515,15 @@ export class StrategyInstance implements Disposable {
     this.metrics.onTradeClosed(trade.netPnl);
     this.sink?.onTrade?.({ ...trade, variantId: this.id });
   }
+}
+
+/** The entry order for a size that ignores cash, frozen to the last level: it is shared. */
+function frozenEntry(risk: CompiledStrategy['risk'], side: PositionSide): EntryOrderRequest {
+  const request = entryOrderFor(risk, side, Number.NaN);
+  for (const value of Object.values(request)) {
+    if (typeof value === 'object' && value !== null) Object.freeze(value);
+  }
+  return Object.freeze(request);
 }
 
 /** What {@link createStrategyInstance} needs besides the compiled strategy. */

@@ -89,7 +89,8 @@ export class PaperExchange implements ExecutionClient {
   private readonly _slip: number;
   private readonly _feeRate: number;
   private readonly _leverage: number;
-  private readonly _listeners: ExecutionListener[] = [];
+  /** Replaced, never changed in place: an event in progress keeps notifying the listeners it began with. */
+  private _listeners: readonly ExecutionListener[] = [];
 
   private _cash: number;
   private _equity: number;
@@ -285,11 +286,14 @@ export class PaperExchange implements ExecutionClient {
   }
 
   public subscribe(listener: ExecutionListener): Disposable {
-    this._listeners.push(listener);
+    this._listeners = [...this._listeners, listener];
     return {
       dispose: () => {
         const i = this._listeners.indexOf(listener);
-        if (i >= 0) this._listeners.splice(i, 1);
+        if (i < 0) return;
+        const listeners = this._listeners.slice();
+        listeners.splice(i, 1);
+        this._listeners = listeners;
       },
     };
   }
@@ -548,7 +552,7 @@ export class PaperExchange implements ExecutionClient {
         fee: fee as Usdt,
         reason: this._entryReason,
       };
-      for (const l of this._listeners.slice()) l.onFill?.(fill);
+      for (const l of this._listeners) l.onFill?.(fill);
     }
   }
 
@@ -670,7 +674,7 @@ export class PaperExchange implements ExecutionClient {
       margin: margin as Usdt,
       roiPct: (net / margin) * 100,
     };
-    const listeners = this._listeners.slice();
+    const listeners = this._listeners;
     for (const l of listeners) l.onFill?.(fill);
     for (const l of listeners) l.onTradeClosed?.(trade);
   }
@@ -698,7 +702,7 @@ export class PaperExchange implements ExecutionClient {
     message: string,
   ): OrderRejection {
     const rejection: OrderRejection = { orderId, time: this.lastBarTime, reason, message };
-    for (const l of this._listeners.slice()) l.onOrderRejected?.(rejection);
+    for (const l of this._listeners) l.onOrderRejected?.(rejection);
     return rejection;
   }
 }

@@ -782,6 +782,13 @@ export function compileRule(
     text,
     lookback: compiler.lookback,
     test,
-    terms: () => terms.map((t) => ({ text: t.text, value: t.fn(0) })),
+    terms: () => {
+      const out = new Array<TermValue>(terms.length);
+      for (let i = 0; i < terms.length; i++) {
+        const t = terms[i] as { text: string; fn: CompiledNode };
+        out[i] = { text: t.text, value: t.fn(0) };
+      }
+      return out;
+    },
   };
 }
