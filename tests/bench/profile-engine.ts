@@ -1,0 +1,104 @@
+/**
+ * Profiling driver, not a benchmark (no report): runs one engine workload over and over for a
+ * while so a profiler sees the steady state, and prints variant-bars (or bars) per second by wall
+ * clock, by thread CPU time, and the best run's CPU rate.
+ *   tsx tests/bench/profile-engine.ts backtest|grid|unshared [seconds]
+ * `backtest`: the backtest bench's EMA crossover session on the month ×3; `grid` / `unshared`:
+ * the engine bench's 100 variants with shared / own indicators. NOSINK=1 drops the record
+ * collectors (to see what records cost). For line-level profiles, bundle it first (esbuild
+ * --bundle --platform=node --keep-names) and run the bundle under `node --cpu-prof`; tsx's
+ * transform loses line numbers. Compare two commits by bundling each and running both in turn.
+ */
+import {
+  createStrategyInstance,
+  EngineBarLoop,
+  EngineRecordCollector,
+} from '../../src/core/engine';
+import { BacktestSession, strategyTemplates } from '../../src/core/optimize';
+import { SeededRandom } from '../../src/core/market/seeded-random';
+import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy';
+import type { Candle } from '../../src/shared/market';
+import { loadCandles } from '../support/real-candles';
+import { GRID_STRATEGY } from './grid-workload';
+import { VARIANT_GRID as GRID } from './variant-grid';
+
+const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
+const mode = process.argv[2] ?? 'backtest';
+const seconds = Number(process.argv[3] ?? 10);
+
+function ema1m(): CompiledStrategy {
+  const t = strategyTemplates().find((x) => x.id === 'ema-crossover-trend');
+  if (t === undefined) throw new Error('no template');
+  const r = compileStrategy({ ...t.config, meta: { ...t.config.meta, timeframe: '1m' } });
+  if (!r.ok) throw new Error('compile');
+  return r.strategy;
+}
+
+function variants(n: number): Array<Record<string, number>> {
+  const random = new SeededRandom(20_230_301);
+  const pick = <T>(c: readonly T[]): T => c[Math.floor(random.next() * c.length)] as T;
+  return Array.from({ length: n }, () => {
+    const macd = pick(GRID.macd);
+    const bb = pick(GRID.bb);
+    return {
+      rsi: pick(GRID.rsi),
+      fast: pick(GRID.emaFast),
+      slow: pick(GRID.emaSlow),
+      mf: macd[0],
+      ms: macd[1],
+      msig: macd[2],
+      bbp: bb[0],
+      bbk: bb[1],
+    };
+  });
+}
+
+const month = loadCandles(DATA);
+const thrice: Candle[] = [];
+for (let r = 0; r < 3; r++)
+  for (const b of month) thrice.push({ ...b, time: b.time + r * month.length * 60_000 });
+const end = performance.now() + seconds * 1000;
+let runs = 0;
+let units = 0;
+const start = performance.now();
+const cpu0 = process.threadCpuUsage();
+let bestRate = 0;
+while (performance.now() < end) {
+  const c0 = process.threadCpuUsage();
+  const u0 = units;
+  if (mode === 'backtest') {
+    const bars = thrice;
+    const s = new BacktestSession({ strategy: ema1m(), baseTimeframe: '1m', variantId: 'p' });
+    s.pushAll(bars);
+    units += bars.length;
+    s.dispose();
+  } else {
+    const shared = mode === 'grid';
+    const loops: EngineBarLoop[] = [];
+    let loop = new EngineBarLoop({ baseTimeframe: '1m' });
+    loops.push(loop);
+    variants(100).forEach((p, i) => {
+      if (!shared && i > 0) loops.push((loop = new EngineBarLoop({ baseTimeframe: '1m' })));
+      const r = compileStrategy(GRID_STRATEGY, p);
+      if (!r.ok) throw new Error('compile');
+      loop.add(
+        createStrategyInstance({
+          id: `v${i}`,
+          strategy: r.strategy,
+          indicators: loop.indicators,
+          ...(process.env.NOSINK ? {} : { sink: new EngineRecordCollector() }),
+        }),
+      );
+    });
+    for (const bar of month) for (const l of loops) l.onClosedBar(bar);
+    units += 100 * month.length;
+  }
+  runs++;
+  const c1 = process.threadCpuUsage(c0);
+  bestRate = Math.max(bestRate, (units - u0) / ((c1.user + c1.system) / 1e6));
+}
+(globalThis as { profUnits?: number }).profUnits = units;
+const cpu = process.threadCpuUsage(cpu0);
+console.log(
+  `${mode}: ${runs} runs, ${(units / ((performance.now() - start) / 1000) / 1e6).toFixed(2)} M units/s wall, ${(units / ((cpu.user + cpu.system) / 1e6) / 1e6).toFixed(2)} M/s cpu, best run ${(bestRate / 1e6).toFixed(2)} M/s cpu`,
+);
