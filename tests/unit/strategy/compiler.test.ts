@@ -29,6 +29,42 @@ describe('compiled rules', () => {
     expect(fires('rsi < 50 OR macd > 0', { rsi: [40, 60], macd: [N, N] })).toEqual([true, false]);
   });
 
+  it('test an AND / OR chain at the root exactly as the same chain nested under NOT NOT', () => {
+    // Every combination of unknown, low, middle and high values of three series, one per bar.
+    const levels = [N, 10, 20, 30];
+    const rsi: number[] = [];
+    const macd: number[] = [];
+    const bars: Array<{ close: number }> = [];
+    for (const a of levels)
+      for (const b of levels)
+        for (const c of levels) {
+          rsi.push(a);
+          macd.push(b);
+          bars.push({ close: c });
+        }
+    const rules = [
+      'rsi < 20 AND macd > rsi AND close >= 20',
+      'rsi < 20 OR macd > rsi OR close == 20',
+      'rsi <= $oversold AND (macd > 10 OR close != 30) AND close > rsi',
+      'macd != 20 OR rsi > 10 AND close < 30 OR crossover(rsi, 15)',
+    ];
+    for (const rule of rules) {
+      // The root chain is tested part by part; under NOT NOT every operator is its own closure.
+      const nested = fires(`NOT NOT (${rule})`, { rsi, macd }, bars);
+      expect(fires(rule, { rsi, macd }, bars), rule).toEqual(nested);
+      expect(nested.some(Boolean), rule).toBe(true);
+    }
+    // By hand, first rule: bar 0 is (NaN, NaN, NaN); rsi 10, macd 20, close 20 is bar 1·16+2·4+2.
+    const first = fires(rules[0] as string, { rsi, macd }, bars);
+    expect(first[0]).toBe(false);
+    expect(first[16 + 2 * 4 + 2]).toBe(true);
+    expect(first[16 + 2 * 4 + 1]).toBe(false);
+    // Second rule: an unknown first part makes the OR unknown even when a later part holds.
+    const second = fires(rules[1] as string, { rsi, macd }, bars);
+    expect(second[0 * 16 + 3 * 4 + 2]).toBe(false);
+    expect(second[1 * 16 + 0 * 4 + 0]).toBe(true);
+  });
+
   it('treat division by zero as NaN, so comparisons are false', () => {
     expect(
       fires('close / volume > 1', {}, [
