@@ -25,6 +25,9 @@ import { VARIANT_GRID as GRID } from './variant-grid';
 const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
 const mode = process.argv[2] ?? 'backtest';
 const seconds = Number(process.argv[3] ?? 10);
+/** Grid size and bars (VARIANTS=1000 BARS=3000: the engine bench's 1,000-variant rows). */
+const count = Number(process.env.VARIANTS ?? 100);
+const barCount = Number(process.env.BARS ?? 0);
 
 function ema1m(): CompiledStrategy {
   const t = strategyTemplates().find((x) => x.id === 'ema-crossover-trend');
@@ -54,6 +57,7 @@ function variants(n: number): Array<Record<string, number>> {
 }
 
 const month = loadCandles(DATA);
+const range = barCount > 0 ? month.slice(0, barCount) : month;
 const thrice: Candle[] = [];
 for (let r = 0; r < 3; r++)
   for (const b of month) thrice.push({ ...b, time: b.time + r * month.length * 60_000 });
@@ -64,7 +68,7 @@ const start = performance.now();
 const cpu0 = process.threadCpuUsage();
 let bestRate = 0;
 while (performance.now() < end) {
-  const c0 = process.threadCpuUsage();
+  let c0 = process.threadCpuUsage();
   const u0 = units;
   if (mode === 'backtest') {
     const bars = thrice;
@@ -77,7 +81,7 @@ while (performance.now() < end) {
     const loops: EngineBarLoop[] = [];
     let loop = new EngineBarLoop({ baseTimeframe: '1m' });
     loops.push(loop);
-    variants(100).forEach((p, i) => {
+    variants(count).forEach((p, i) => {
       if (!shared && i > 0) loops.push((loop = new EngineBarLoop({ baseTimeframe: '1m' })));
       const r = compileStrategy(GRID_STRATEGY, p);
       if (!r.ok) throw new Error('compile');
@@ -90,8 +94,10 @@ while (performance.now() < end) {
         }),
       );
     });
-    for (const bar of month) for (const l of loops) l.onClosedBar(bar);
-    units += 100 * month.length;
+    // The best-run rate times the bars only, not building the variants.
+    c0 = process.threadCpuUsage();
+    for (const bar of range) for (const l of loops) l.onClosedBar(bar);
+    units += count * range.length;
   }
   runs++;
   const c1 = process.threadCpuUsage(c0);

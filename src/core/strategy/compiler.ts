@@ -186,13 +186,13 @@ class RuleCompiler {
       } else parts.push(n);
     };
     flatten(node);
-    const program = new TestProgram(parts.length);
-    parts.forEach((part, i) => {
+    const program = parts.map((part) => {
       const fused = part.kind === 'binary' ? this.inlineComparison(part) : undefined;
-      if (fused === undefined) program.fns[i] = this.compile(part, 0);
-      else program.setComparison(i, fused);
+      return fused === undefined
+        ? TestPart.closure(this.compile(part, 0))
+        : TestPart.comparison(fused);
     });
-    return operator === 'and' ? () => program.all() : () => program.any();
+    return operator === 'and' ? () => allHold(program) : () => anyHolds(program);
   }
 
   /** A comparison `compileTest` reads inline: a current-bar cell against a constant or a cell. */
@@ -530,7 +530,7 @@ class RuleCompiler {
 
 type Cell = { readonly cells: Float64Array; readonly index: number };
 
-/** Comparison operators as codes for {@link TestProgram}. */
+/** Comparison operators as codes for {@link TestPart}. */
 const COMPARISON_CODES = new Map<string, number>([
   ['<', 1],
   ['<=', 2],
@@ -550,50 +550,32 @@ interface InlineComparison {
 
 /** Stands for "compare with the constant" (an empty cell array is never read). */
 const CONST_CELL: Cell = { cells: new Float64Array(0), index: -1 };
-const NO_CELLS = new Float64Array(0);
 const NEVER: CompiledNode = () => NAN;
 
 /**
- * The parts of a root AND / OR chain as parallel arrays: a part is a compiled closure (op 0) or
- * an inline comparison of cells. One loop with one shape for every rule of every variant keeps
- * the per-bar test monomorphic.
+ * One part of a root AND / OR chain: a compiled closure (`op` 0) or `a op b` of cells read
+ * inline (`indexB` −1: b is the constant `c`). One class for every part of every rule keeps the
+ * per-bar test monomorphic, and one object per part keeps it to one cache line or two: a test
+ * usually stops at its first part.
  */
-class TestProgram {
-  public readonly fns: CompiledNode[];
-  private readonly ops: Int32Array;
-  private readonly cellsA: Float64Array[];
-  private readonly indexA: Int32Array;
-  private readonly cellsB: Float64Array[];
-  /** Index in cellsB, or −1: compare with `consts`. */
-  private readonly indexB: Int32Array;
-  private readonly consts: Float64Array;
+class TestPart {
+  public constructor(
+    public readonly op: number,
+    public readonly fn: CompiledNode,
+    public readonly cellsA: Float64Array,
+    public readonly indexA: number,
+    public readonly cellsB: Float64Array,
+    public readonly indexB: number,
+    public readonly c: number,
+  ) {}
 
-  public constructor(n: number) {
-    this.fns = new Array<CompiledNode>(n).fill(NEVER);
-    this.ops = new Int32Array(n);
-    this.cellsA = new Array<Float64Array>(n).fill(NO_CELLS);
-    this.indexA = new Int32Array(n);
-    this.cellsB = new Array<Float64Array>(n).fill(NO_CELLS);
-    this.indexB = new Int32Array(n).fill(-1);
-    this.consts = new Float64Array(n);
-  }
-
-  public setComparison(i: number, { op, a, b, c }: InlineComparison): void {
-    this.ops[i] = op;
-    this.cellsA[i] = a.cells;
-    this.indexA[i] = a.index;
-    this.cellsB[i] = b.cells;
-    this.indexB[i] = b.index;
-    this.consts[i] = c;
-  }
-
-  /** Part i on the current bar: 1, 0 or NaN (unknown). */
-  private value(i: number): number {
-    const op = this.ops[i] as number;
-    if (op === 0) return (this.fns[i] as CompiledNode)(0);
-    const x = (this.cellsA[i] as Float64Array)[this.indexA[i] as number] as number;
-    const j = this.indexB[i] as number;
-    const y = j < 0 ? (this.consts[i] as number) : ((this.cellsB[i] as Float64Array)[j] as number);
+  /** The part on the current bar: 1, 0 or NaN (unknown). */
+  public value(): number {
+    const op = this.op;
+    if (op === 0) return this.fn(0);
+    const x = this.cellsA[this.indexA] as number;
+    const j = this.indexB;
+    const y = j < 0 ? this.c : (this.cellsB[j] as number);
     if (x !== x || y !== y) return NAN;
     switch (op) {
       case 1:
@@ -611,23 +593,29 @@ class TestProgram {
     }
   }
 
-  /** An AND chain holds: every part is 1. */
-  public all(): boolean {
-    const n = this.ops.length;
-    for (let i = 0; i < n; i++) if (this.value(i) !== 1) return false;
-    return true;
+  public static closure(fn: CompiledNode): TestPart {
+    return new TestPart(0, fn, CONST_CELL.cells, 0, CONST_CELL.cells, -1, 0);
   }
 
-  /** An OR chain holds: a part is 1 and every part before it 0. */
-  public any(): boolean {
-    const n = this.ops.length;
-    for (let i = 0; i < n; i++) {
-      const v = this.value(i);
-      if (v === 1) return true;
-      if (v !== 0) return false;
-    }
-    return false;
+  public static comparison({ op, a, b, c }: InlineComparison): TestPart {
+    return new TestPart(op, NEVER, a.cells, a.index, b.cells, b.index, c);
   }
+}
+
+/** An AND chain holds: every part is 1. */
+function allHold(parts: readonly TestPart[]): boolean {
+  for (let i = 0; i < parts.length; i++) if ((parts[i] as TestPart).value() !== 1) return false;
+  return true;
+}
+
+/** An OR chain holds: a part is 1 and every part before it 0. */
+function anyHolds(parts: readonly TestPart[]): boolean {
+  for (let i = 0; i < parts.length; i++) {
+    const v = (parts[i] as TestPart).value();
+    if (v === 1) return true;
+    if (v !== 0) return false;
+  }
+  return false;
 }
 
 /** `cell op c` on the current bar; one closure per operator so each stays a straight line. */
