@@ -2,13 +2,14 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ReplaySpeed, SeriesKey, Timeframe } from '../../../shared/market';
 import { Modal } from '../layout/modal';
+import { EXCHANGE_CHOICE, SIMULATED_CHOICE, seriesChoice } from '../market/market-choice';
 import { selectFeed, setReplaySpeed } from '../store/actions';
 import { useAppStore } from '../store/app-store';
 
 const SPEEDS: ReplaySpeed[] = [1, 10, 100, 'max'];
-const SIMULATED = 'simulated';
-const EXCHANGE = 'exchange';
-const keyOf = (s: SeriesKey): string => `${s.exchange}|${s.symbol}|${s.timeframe}`;
+const SIMULATED = SIMULATED_CHOICE;
+const EXCHANGE = EXCHANGE_CHOICE;
+const keyOf = seriesChoice;
 
 /** Market types offered by name; any other ccxt exchange id can be typed in. */
 const MARKET_TYPES = [
@@ -26,8 +27,12 @@ export function FeedPicker(): React.JSX.Element {
   const strategies = useAppStore((s) => s.strategies);
   /** A replay of this series is running and the button would restart it: asked first. */
   const [confirmRestart, setConfirmRestart] = useState<SeriesKey | null>(null);
-  const [choice, setChoice] = useState<string>(SIMULATED);
-  const [speed, setSpeed] = useState<ReplaySpeed>(100);
+  // In the store, not local state: the deploy dialog must know which market the trader chose.
+  const choice = useAppStore((s) => s.marketChoice);
+  const speed = useAppStore((s) => s.replaySpeedChoice);
+  const setChoice = (marketChoice: string): void => useAppStore.setState({ marketChoice });
+  const setSpeed = (replaySpeedChoice: ReplaySpeed): void =>
+    useAppStore.setState({ replaySpeedChoice });
   const [marketType, setMarketType] = useState<string>('binance');
   const [otherExchange, setOtherExchange] = useState('');
   const [symbol, setSymbol] = useState('BTC/USDT');
@@ -37,9 +42,10 @@ export function FeedPicker(): React.JSX.Element {
   const feedKind = feed?.kind;
   const feedKey = feed ? keyOf(feed.series) : '';
   useEffect(() => {
-    if (feedKind === 'simulated') setChoice(SIMULATED);
-    else if (feedKind === 'exchange') setChoice(EXCHANGE);
-    else if (feedKind === 'replay') setChoice(feedKey);
+    const follow = (marketChoice: string): void => useAppStore.setState({ marketChoice });
+    if (feedKind === 'simulated') follow(SIMULATED);
+    else if (feedKind === 'exchange') follow(EXCHANGE);
+    else if (feedKind === 'replay') follow(feedKey);
   }, [feedKind, feedKey]);
 
   const apply = (): void => {

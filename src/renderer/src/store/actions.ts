@@ -108,6 +108,18 @@ export async function selectFeed(selection: FeedSelection): Promise<void> {
   }
 }
 
+/**
+ * Starts a replay of `series` and resolves once the feed is that series: null, or the reason it
+ * did not start. The deploy dialog deploys on the feed, so it must not deploy before this.
+ */
+export async function startReplayOf(series: SeriesKey, speed: ReplaySpeed): Promise<string | null> {
+  const key = (s: SeriesKey): string => `${s.exchange}|${s.symbol}|${s.timeframe}`;
+  await selectFeed({ kind: 'replay', series, speed });
+  const now = useAppStore.getState();
+  if (now.feed && key(now.feed.series) === key(series) && now.feed.kind === 'replay') return null;
+  return now.feedError ?? `the feed is ${now.feed?.label ?? 'not running'}, not the replay`;
+}
+
 export async function setReplaySpeed(speed: ReplaySpeed): Promise<void> {
   try {
     const feed = await requireApi().setReplaySpeed({ speed });

@@ -4,6 +4,7 @@ import type { FeedStatus, SeriesSummary } from '../../../shared/market';
 import { createAlertsSlice, type AlertsSlice } from '../alerts/alerts-slice';
 import type { ConnectionState } from '../api/ws-transport';
 import type { PageId } from '../layout/page';
+import type { MarketChoiceSlice } from '../market/market-choice';
 import { createTradesSlice, type TradesSlice } from '../trades/trades-slice';
 import {
   createPositionsSlice,
@@ -19,7 +20,7 @@ export interface ConnectionSlice {
   transport: 'electron' | 'websocket' | null;
 }
 
-export interface FeedSlice {
+export interface FeedSlice extends MarketChoiceSlice {
   feed: FeedStatus | null;
   feedError: string | null;
 }
@@ -53,6 +54,8 @@ const createConnectionSlice: StateCreator<AppState, [], [], ConnectionSlice> = (
 const createFeedSlice: StateCreator<AppState, [], [], FeedSlice> = () => ({
   feed: null,
   feedError: null,
+  marketChoice: 'simulated',
+  replaySpeedChoice: 100,
 });
 
 const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = () => ({

@@ -4,6 +4,8 @@ import type { StrategyTemplateSummary } from '../../../shared/backtest';
 import { DeployStrategyParamsSchema, type Sampler } from '../../../shared/variants';
 import { issueInWords } from '../layout/form-issues';
 import { Modal } from '../layout/modal';
+import { feedIsLiveReplayOf, replaySeriesOf } from '../market/market-choice';
+import { startReplayOf } from '../store/actions';
 import { useAppStore } from '../store/app-store';
 import { deployStrategy, loadTemplates } from './variant-actions';
 
@@ -77,11 +79,21 @@ function toParams(form: Form, template: StrategyTemplateSummary | undefined): un
   };
 }
 
+const feedKindWords = (kind: string): string =>
+  kind === 'simulated' ? 'simulated' : kind === 'replay' ? 'replay' : 'live exchange';
+
 /** Deploys a template as main plus N variants on the current feed; errors stay in the dialog. */
 export function DeployDialog({ onClose }: { onClose: () => void }): React.JSX.Element {
   const templates = useAppStore((s) => s.templates);
   const templatesError = useAppStore((s) => s.templatesError);
   const feed = useAppStore((s) => s.feed);
+  const marketChoice = useAppStore((s) => s.marketChoice);
+  const replaySpeed = useAppStore((s) => s.replaySpeedChoice);
+  const allSeries = useAppStore((s) => s.series);
+  // The replay chosen in Market but not running: deploying now would trade the other feed.
+  const chosenReplay = replaySeriesOf(marketChoice, allSeries);
+  const pendingReplay =
+    chosenReplay && !feedIsLiveReplayOf(feed, chosenReplay) ? chosenReplay : null;
   const [form, setForm] = useState<Form>(() => initialForm(templates[0]?.id ?? ''));
   const [issues, setIssues] = useState<readonly ApiIssue[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -103,7 +115,7 @@ export function DeployDialog({ onClose }: { onClose: () => void }): React.JSX.El
   const issueFor = (path: string): string | undefined =>
     issues.find((i) => i.path === path)?.message;
 
-  const submit = async (): Promise<void> => {
+  const submit = async (startReplay: boolean): Promise<void> => {
     setError(null);
     setIssues([]);
     const parsed = DeployStrategyParamsSchema.safeParse(toParams(form, template));
@@ -117,6 +129,14 @@ export function DeployDialog({ onClose }: { onClose: () => void }): React.JSX.El
       return;
     }
     setBusy(true);
+    if (startReplay && pendingReplay) {
+      const failed = await startReplayOf(pendingReplay, replaySpeed);
+      if (failed !== null) {
+        setBusy(false);
+        setError(`Not deployed: the replay did not start (${failed}).`);
+        return;
+      }
+    }
     const outcome = await deployStrategy(parsed.data);
     setBusy(false);
     if (outcome.ok) onClose();
@@ -161,14 +181,28 @@ export function DeployDialog({ onClose }: { onClose: () => void }): React.JSX.El
           <button type="button" onClick={onClose}>
             Cancel
           </button>
+          {pendingReplay && feed && (
+            <button
+              type="button"
+              disabled={busy || form.templateId === ''}
+              onClick={() => void submit(false)}
+              data-testid="deploy-submit-current"
+            >
+              Deploy on {feed.series.symbol} {feed.series.timeframe} instead
+            </button>
+          )}
           <button
             type="button"
             className="primary"
             disabled={busy || form.templateId === ''}
-            onClick={() => void submit()}
+            onClick={() => void submit(true)}
             data-testid="deploy-submit"
           >
-            {busy ? 'Deploying…' : `Deploy main + ${form.variants || '5'} variants`}
+            {busy
+              ? 'Deploying…'
+              : pendingReplay
+                ? `Start the replay of ${pendingReplay.symbol} ${pendingReplay.timeframe} and deploy on it`
+                : `Deploy main + ${form.variants || '5'} variants`}
           </button>
         </>
       }
@@ -177,16 +211,31 @@ export function DeployDialog({ onClose }: { onClose: () => void }): React.JSX.El
         className="deploy-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          void submit(true);
         }}
       >
-        <p className="muted">
-          Runs on the current feed
-          {feed
-            ? `: ${feed.series.exchange} ${feed.series.symbol} ${feed.series.timeframe}`
-            : ''}{' '}
-          in paper mode. Variants warm up from stored history, then trade.
-        </p>
+        <div className="deploy-market" data-testid="deploy-market">
+          <span>Runs on</span>
+          <strong data-testid="deploy-market-series">
+            {pendingReplay
+              ? `${pendingReplay.exchange} ${pendingReplay.symbol} ${pendingReplay.timeframe} (replay)`
+              : feed
+                ? `${feed.series.exchange} ${feed.series.symbol} ${feed.series.timeframe} (${feedKindWords(feed.kind)})`
+                : 'the current feed'}
+          </strong>
+          <span className="muted">in paper mode</span>
+        </div>
+        {pendingReplay && (
+          <p className="warning" role="status" data-testid="deploy-replay-pending">
+            The replay of {pendingReplay.symbol} {pendingReplay.timeframe} you chose in Market has
+            not started
+            {feed
+              ? `: the feed running now is ${feed.series.exchange} ${feed.series.symbol} ${feed.series.timeframe}`
+              : ''}
+            . Deploying starts it first, then the strategy trades its bars.
+          </p>
+        )}
+        <p className="muted">Variants warm up from stored history, then trade.</p>
         {templatesError && (
           <p className="error" role="alert">
             Templates could not be read: {templatesError}
@@ -236,7 +285,7 @@ export function DeployDialog({ onClose }: { onClose: () => void }): React.JSX.El
             'Stop at loss (%)',
             form.maxLossPct,
             (v) => set({ maxLossPct: v }),
-            'a variant stops itself, closing its position',
+            'each account (main and every variant) stops itself, closing its position',
           )}
           {field('safety.maxDrawdownPct', 'Stop at drawdown (%)', form.maxDrawdownPct, (v) =>
             set({ maxDrawdownPct: v }),
