@@ -800,9 +800,12 @@ export class VariantManager implements Disposable {
     const instance = rt.instance;
     if (instance === null) return;
     const closing = rt.closing;
-    rt.lastCheckpoint = this.checkpointOf(rt);
+    // Kept without its `closing`: the exit has been done, and a checkpoint still closing would
+    // bring the variant back after a restart as an instance taking one more bar into its metrics.
+    const cp = this.checkpointOf(rt);
+    rt.lastCheckpoint = cp === null ? null : { ...cp, closing: null };
     rt.frozen = {
-      snapshot: instance.snapshot(this.trials(rt.strategy)),
+      metrics: frozenMetrics(rt.strategy, instance.metrics),
       position: instance.execution.positionSide,
     };
     rt.lifetime?.dispose();
@@ -817,7 +820,7 @@ export class VariantManager implements Disposable {
     rt.reason = closing?.reason ?? rt.reason;
     this.removeFromSum(rt);
     rt.uiDirty = rt.persistDirty = true;
-    this.queueSnapshot(rt, rt.frozen.snapshot);
+    this.queueSnapshot(rt, rt.frozen.metrics.snapshot(this.trials(rt.strategy)));
     this.updateActive(rt.strategy);
     this.options.emit('variantStopped', {
       variantId: rt.id,
@@ -838,7 +841,7 @@ export class VariantManager implements Disposable {
     try {
       rt.lastCheckpoint = this.checkpointOf(rt);
       rt.frozen = {
-        snapshot: instance.snapshot(this.trials(rt.strategy)),
+        metrics: frozenMetrics(rt.strategy, instance.metrics),
         position: instance.execution.positionSide,
       };
     } catch {
@@ -1402,7 +1405,7 @@ export class VariantManager implements Disposable {
       variantId,
       equity: rt.curve.points(),
       firstBarTime: s.originTime,
-      recordsThrough: rt.instance?.metrics.lastTime ?? rt.frozen?.snapshot.lastTime ?? null,
+      recordsThrough: rt.instance?.metrics.lastTime ?? rt.frozen?.metrics.lastTime ?? null,
       position:
         p === null
           ? null
@@ -1439,7 +1442,7 @@ export class VariantManager implements Disposable {
 
   private snapshotOf(rt: VariantRuntime, trials: TrialStats): MetricSnapshot {
     if (rt.instance !== null) return rt.instance.snapshot(trials);
-    if (rt.frozen !== null) return rt.frozen.snapshot;
+    if (rt.frozen !== null) return rt.frozen.metrics.snapshot(trials);
     return new MetricsTracker({
       timeframe: rt.strategy.timeframe,
       initialEquity: rt.strategy.settings.initialCash,
@@ -1778,7 +1781,7 @@ export class VariantManager implements Disposable {
         this.log(`variant ${v.variantId}: last metrics not readable: ${message(error)}`);
       }
     }
-    rt.frozen = { snapshot: tracker.snapshot(SINGLE), position };
+    rt.frozen = { metrics: tracker, position };
     if (v.status !== 'stopped' && v.status !== 'error') {
       rt.status = 'stopped';
       rt.reason ??= 'stopped';
@@ -1804,6 +1807,13 @@ export class VariantManager implements Disposable {
       s.loop.dispose();
     }
   }
+}
+
+/** A copy of a stopping instance's metrics, kept after the instance is gone. */
+function frozenMetrics(s: LiveStrategy, metrics: MetricsTracker): MetricsTracker {
+  const copy = new MetricsTracker({ timeframe: s.timeframe, initialEquity: metrics.initialEquity });
+  copy.restore(metrics.checkpoint());
+  return copy;
 }
 
 const SINGLE: TrialStats = { trials: 1, sharpeVariance: 0 };

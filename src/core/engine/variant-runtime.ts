@@ -8,7 +8,7 @@ import type {
   VariantStatus,
 } from '../../shared/variants';
 import type { OrderExitReason, PaperExchange } from '../execution';
-import type { MetricSnapshot, PromotionDecision } from '../metrics';
+import type { MetricSnapshot, MetricsTracker, PromotionDecision } from '../metrics';
 import type { SafetyLimitsCheckpoint, VariantSafetyLimits } from '../risk';
 import type { CompiledStrategy, StrategyConfig } from '../strategy';
 import type { DeploySettings, StoredParameters } from '../store/live-strategy-repository';
@@ -97,8 +97,11 @@ export class VariantRuntime {
   public promotion: PromotionDecision | null = null;
   /** Has been announced as a candidate since it started. */
   public wasCandidate = false;
-  /** A stopped variant's last metrics and position, shown without an instance. */
-  public frozen: { snapshot: MetricSnapshot; position: 'long' | 'short' | null } | null = null;
+  /**
+   * A stopped variant's last metrics (the tracker, not a snapshot: its DSR is deflated by the
+   * ledger's N and V of now, as after a restart) and position, shown without an instance.
+   */
+  public frozen: { metrics: MetricsTracker; position: 'long' | 'short' | null } | null = null;
   /** The checkpoint a stopped variant keeps in the store. */
   public lastCheckpoint: VariantCheckpoint | null = null;
   /** Its equity counted in the circuit breaker's sum, or null when not counted. */
@@ -123,7 +126,7 @@ export class VariantRuntime {
 
   /** Open time of its first trading bar (the start of its promotion window), or null. */
   public get firstTime(): number | null {
-    return this.instance?.metrics.firstTime ?? this.frozen?.snapshot.firstTime ?? null;
+    return this.instance?.metrics.firstTime ?? this.frozen?.metrics.firstTime ?? null;
   }
 
   public get position(): 'long' | 'short' | null {

@@ -31,8 +31,10 @@ export class TrialLedger {
     const added = this.repo.add(ledgerKey, parameters, source, time, perPeriodSharpe);
     const cache = this.cache(ledgerKey);
     const key = parameterKey(parameters);
-    if (added || perPeriodSharpe !== null)
+    if (added || perPeriodSharpe !== null) {
       cache.set(key, perPeriodSharpe ?? cache.get(key) ?? null);
+      this.stats_.delete(ledgerKey);
+    }
     return added;
   }
 
@@ -48,6 +50,7 @@ export class TrialLedger {
     if (sharpe !== null && !Number.isFinite(sharpe)) return;
     if (cache.get(key) === sharpe) return;
     cache.set(key, sharpe);
+    this.stats_.delete(ledgerKey);
     this.dirty.add(`${ledgerKey}\u0000${key}`);
   }
 
@@ -60,10 +63,23 @@ export class TrialLedger {
     this.dirty.clear();
   }
 
-  /** N (every trial) and V (variance of the known per-period Sharpes) of a ledger. */
+  /**
+   * N (every trial) and V (variance of the known per-period Sharpes) of a ledger. The Sharpes
+   * are summed in ascending order, not in the map's: a ledger read back from the table lists
+   * its trials in another order than they were added, and V must not move in its last bits
+   * across a restart.
+   */
   public stats(ledgerKey: string): TrialLedgerStats {
-    const cache = this.cache(ledgerKey);
-    return trialStats([...cache.values()], cache.size);
+    let stats = this.stats_.get(ledgerKey);
+    if (stats === undefined) {
+      const cache = this.cache(ledgerKey);
+      const known: number[] = [];
+      for (const s of cache.values()) if (s !== null) known.push(s);
+      known.sort((a, b) => a - b);
+      stats = trialStats(known, cache.size);
+      this.stats_.set(ledgerKey, stats);
+    }
+    return stats;
   }
 
   public count(ledgerKey: string): number {
@@ -76,6 +92,8 @@ export class TrialLedger {
   }
 
   private readonly dirty = new Set<string>();
+  /** {@link stats} per ledger until one of its trials changes. */
+  private readonly stats_ = new Map<string, TrialLedgerStats>();
 
   private cache(ledgerKey: string): Map<string, number | null> {
     let cache = this.sharpes.get(ledgerKey);
