@@ -78,6 +78,11 @@ export class Workstation implements Disposable {
   private shown: SeriesKey;
   private statusTimer: Disposable | undefined;
   private disposed = false;
+  /**
+   * A replay resumed after a restart plays only the bars after the last one seen; its progress
+   * is told over the range the person chose: `before` bars of `all` had played before it.
+   */
+  private resumedReplay: { before: number; all: number } | null = null;
 
   public constructor(private readonly options: WorkstationOptions) {
     this.clock = options.clock ?? new LiveClock();
@@ -149,6 +154,7 @@ export class Workstation implements Disposable {
     this.batcher.flushNow();
     this.feed = next;
     this.selection = selection;
+    this.resumedReplay = null;
     this.shown = this.shownSeries(selection);
     this.settings.set(FEED_SELECTION_KEY, selection);
     this.variants.onFeedChanged(this.feed.series);
@@ -158,7 +164,19 @@ export class Workstation implements Disposable {
 
   /** The feed's status, naming the series the chart shows. */
   public feedStatus(): FeedStatus {
-    return { ...this.feed.status(), series: this.shown };
+    return this.shownStatus(this.feed.status());
+  }
+
+  /** A status as the UI gets it: the shown series, a resumed replay's progress over its range. */
+  private shownStatus(status: FeedStatus): FeedStatus {
+    const resumed = this.resumedReplay;
+    if (resumed === null || status.kind !== 'replay' || status.progress === null)
+      return { ...status, series: this.shown };
+    const progress =
+      resumed.all === 0
+        ? 1
+        : (resumed.before + status.progress * (resumed.all - resumed.before)) / resumed.all;
+    return { ...status, series: this.shown, progress };
   }
 
   /** Bars of the shown series so far: the feed's own, or aggregated from its base bars. */
@@ -212,6 +230,14 @@ export class Workstation implements Disposable {
         const last = this.variants.lastSeenTime(selection.series);
         const from = last === null ? selection.from : Math.max(selection.from ?? 0, last + 1);
         const resumed = { ...selection, ...(from !== undefined ? { from } : {}) };
+        if (from !== undefined && from !== selection.from) {
+          const start = selection.from ?? 0;
+          const end = selection.to ?? Number.MAX_SAFE_INTEGER;
+          this.resumedReplay = {
+            before: this.candles.count(selection.series, start, from - 1),
+            all: this.candles.count(selection.series, start, end),
+          };
+        }
         // A replay that had played to its end stays ended on the same series.
         return {
           feed: new ReplayFeed(this.clock, this.candles, resumed),
@@ -299,7 +325,7 @@ export class Workstation implements Disposable {
     this.feedLifetime.add(
       this.feed.onStatus((s) => {
         this.batcher.flushNow();
-        this.events.emit('feedStatus', { ...s, series: this.shown });
+        this.events.emit('feedStatus', this.shownStatus(s));
         this.alertOnHealth(previous, s);
         if (s.state !== previous) this.variants.onFeedStatus();
         previous = s.state;
