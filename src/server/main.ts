@@ -76,6 +76,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // `npm start` runs the host under tsx, which runs it in a child process: killed with SIGKILL,
+  // tsx cannot pass anything on, and the host would hold the data folder with no one to stop
+  // it. An orphan is re-parented (to init or a subreaper), so a changed parent pid means ours
+  // has gone; a host started directly keeps its parent and is not affected.
+  const parent = process.ppid;
+  const orphanWatch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphanWatch);
+    shutdown(`parent process ${parent} exited`);
+  }, 1_000);
+  orphanWatch.unref();
 }
 
 function parseIntArg(name: string, raw: string, min: number, max: number): number {
