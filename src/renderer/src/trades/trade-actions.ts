@@ -30,8 +30,16 @@ export function tradesPageShown(): void {
   if (stale || !useAppStore.getState().tradesLoaded) void loadTrades();
 }
 
+/** The newest read, so an export can wait for the table to show the filter it sends. */
+let latestLoad: Promise<void> = Promise.resolve();
+
 /** Reads the trades of the current filter; an answer to an older filter is dropped. */
-export async function loadTrades(): Promise<void> {
+export function loadTrades(): Promise<void> {
+  latestLoad = readTrades();
+  return latestLoad;
+}
+
+async function readTrades(): Promise<void> {
   const seq = ++requestSeq;
   const filter = useAppStore.getState().tradeFilter;
   stale = false;
@@ -39,11 +47,48 @@ export async function loadTrades(): Promise<void> {
   try {
     const trades = await currentApi().listLiveTrades({ filter, limit: TRADES_LIMIT });
     if (seq !== requestSeq) return;
-    useAppStore.setState({ trades, tradesLoaded: true, tradesError: null, tradesLoading: false });
+    useAppStore.setState({
+      trades,
+      shownTradeFilter: filter,
+      tradesLoaded: true,
+      tradesError: null,
+      tradesLoading: false,
+    });
   } catch (error) {
     if (seq !== requestSeq) return;
     useAppStore.setState({ tradesError: describeError(error), tradesLoading: false });
   }
+}
+
+/** Text typed into a filter field, applied once typing pauses (or at once by flushTradeFilter). */
+const TYPING_PAUSE_MS = 300;
+let typedPatch: Partial<LiveTradeFilter> | null = null;
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+export function typeTradeFilter(patch: Partial<LiveTradeFilter>): void {
+  typedPatch = { ...typedPatch, ...patch };
+  if (typingTimer !== undefined) clearTimeout(typingTimer);
+  typingTimer = setTimeout(flushTradeFilter, TYPING_PAUSE_MS);
+}
+
+/** Applies typed text now (Enter, leaving the field, before an export). */
+export function flushTradeFilter(): void {
+  if (typingTimer !== undefined) clearTimeout(typingTimer);
+  typingTimer = undefined;
+  const patch = typedPatch;
+  typedPatch = null;
+  if (patch === null) return;
+  const current = useAppStore.getState().tradeFilter;
+  const changed = (Object.keys(patch) as Array<keyof LiveTradeFilter>).some(
+    (k) => (patch[k] || undefined) !== current[k],
+  );
+  if (changed) setTradeFilter(patch);
+}
+
+function dropTypedFilter(): void {
+  if (typingTimer !== undefined) clearTimeout(typingTimer);
+  typingTimer = undefined;
+  typedPatch = null;
 }
 
 /** Changes the filter (undefined clears a field) and reloads the table with it. */
@@ -58,17 +103,23 @@ export function setTradeFilter(patch: Partial<LiveTradeFilter>): void {
 }
 
 export function clearTradeFilter(): void {
+  dropTypedFilter();
   useAppStore.setState({ tradeFilter: {} });
   void loadTrades();
 }
 
 const stamp = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
-/** Exports exactly the table's filter through the host, then saves the text as a file. */
+/**
+ * Exports exactly the rows' filter through the host, then saves the text as a file: text still
+ * being typed is applied first and the table's read awaited, so the file matches the table.
+ */
 export async function exportTrades(format: 'csv' | 'json'): Promise<void> {
-  const filter = useAppStore.getState().tradeFilter;
   useAppStore.setState({ exporting: format, exportError: null });
   try {
+    flushTradeFilter();
+    await latestLoad;
+    const filter = useAppStore.getState().shownTradeFilter;
     const result = await currentApi().exportLiveTrades({ filter, format });
     const fileName = `parallax-trades-${stamp(Date.now())}.${format}`;
     downloadText(

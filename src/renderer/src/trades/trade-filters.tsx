@@ -1,7 +1,12 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/app-store';
-import { clearTradeFilter, setTradeFilter } from './trade-actions';
+import {
+  clearTradeFilter,
+  flushTradeFilter,
+  setTradeFilter,
+  typeTradeFilter,
+} from './trade-actions';
 
 const DAY_MS = 86_400_000;
 const dayOf = (ms: number | undefined): string =>
@@ -12,7 +17,7 @@ const dayStart = (day: string): number | undefined =>
 const dayEnd = (day: string): number | undefined =>
   day === '' ? undefined : Date.parse(`${day}T00:00:00Z`) + DAY_MS - 1;
 
-/** The trades table's filter; every change reloads the table, and an export sends the same. */
+/** The trades table's filter; every change reloads the table (typed text once typing pauses). */
 export function TradeFilters(): React.JSX.Element {
   const filter = useAppStore((s) => s.tradeFilter);
   const strategies = useAppStore((s) => s.strategies);
@@ -30,9 +35,10 @@ export function TradeFilters(): React.JSX.Element {
         .sort(new Intl.Collator('en', { numeric: true }).compare),
     [variants, filter.strategyId],
   );
-  const applyReason = (): void => {
-    const value = reason.trim();
-    if (value !== (filter.exitReason ?? '')) setTradeFilter({ exitReason: value || undefined });
+  // Applied as typed (after a short pause), so the table narrows without Enter.
+  const onReason = (text: string): void => {
+    setReason(text);
+    typeTradeFilter({ exitReason: text.trim() || undefined });
   };
 
   return (
@@ -126,10 +132,10 @@ export function TradeFilters(): React.JSX.Element {
           value={reason}
           size={12}
           placeholder="any"
-          onChange={(e) => setReason(e.target.value)}
-          onBlur={applyReason}
+          onChange={(e) => onReason(e.target.value)}
+          onBlur={flushTradeFilter}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') applyReason();
+            if (e.key === 'Enter') flushTradeFilter();
           }}
           data-testid="filter-exit-reason"
         />

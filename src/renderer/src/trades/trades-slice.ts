@@ -9,6 +9,8 @@ export interface TradesSlice {
   /** The filter the table shows, and exactly the one an export sends. */
   tradeFilter: LiveTradeFilter;
   trades: LiveTradeRow[];
+  /** The filter `trades` was read with: the rows on screen, and what an export sends. */
+  shownTradeFilter: LiveTradeFilter;
   tradesLoading: boolean;
   tradesLoaded: boolean;
   tradesError: string | null;
@@ -21,6 +23,7 @@ export interface TradesSlice {
 export const createTradesSlice: StateCreator<AppState, [], [], TradesSlice> = () => ({
   tradeFilter: {},
   trades: [],
+  shownTradeFilter: {},
   tradesLoading: false,
   tradesLoaded: false,
   tradesError: null,
