@@ -677,6 +677,10 @@ export class VariantManager implements Disposable {
       },
       onTrade: (r) => {
         s.writer.onTrade(r);
+        // A fill on a base bar inside the strategy's own bar changes the row's position before
+        // its metrics step: resend the row now, not at the strategy bar's close (which may never
+        // come once a replay ends).
+        rt.uiDirty = true;
         this.breaker.onTrade(r.exitTime, r.netPnl);
         this.options.emit(
           'tradeExecuted',
