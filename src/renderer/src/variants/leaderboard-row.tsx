@@ -7,7 +7,7 @@ import {
   formatProfitFactor,
   formatSignedPct,
 } from '../layout/format';
-import { CandidateBadge, MIN_TRADES_FOR_RATIOS } from './candidate-badge';
+import { CandidateBadge, ratioWithheld } from './candidate-badge';
 
 export type RowCommand = VariantAction | 'kill' | 'promote' | 'select';
 
@@ -17,6 +17,8 @@ export interface LeaderboardRowProps {
   index: number;
   selected: boolean;
   error: string | undefined;
+  /** Main's closed trades for this row's strategy: its Sharpe in the gate is withheld under 2. */
+  mainTrades: number | undefined;
   onCommand: (variantId: string, command: RowCommand) => void;
 }
 
@@ -36,13 +38,10 @@ function RatioCell({
   trades: number;
 }): React.JSX.Element {
   const name = col === 'sharpe' ? 'Sharpe' : 'DSR';
-  if (trades < MIN_TRADES_FOR_RATIOS) {
+  const withheld = ratioWithheld(trades);
+  if (withheld !== null) {
     return (
-      <td
-        data-col={col}
-        className="num muted"
-        title={`${name} needs ${MIN_TRADES_FOR_RATIOS} closed trades; ${trades === 0 ? 'none has' : 'only 1 has'} closed yet`}
-      >
+      <td data-col={col} className="num muted" title={`${name} ${withheld}`}>
         —
       </td>
     );
@@ -68,6 +67,7 @@ export const LeaderboardRow = memo(function LeaderboardRow({
   index,
   selected,
   error,
+  mainTrades,
   onCommand,
 }: LeaderboardRowProps): React.JSX.Element {
   const m = row.metrics;
@@ -136,36 +136,35 @@ export const LeaderboardRow = memo(function LeaderboardRow({
         <span className={`mode-chip mode-${row.mode}`}>{row.mode.toUpperCase()}</span>
       </td>
       <td data-col="candidate">
-        <CandidateBadge decision={row.promotion} />
+        <CandidateBadge decision={row.promotion} mainTrades={mainTrades} />
       </td>
       <td data-col="actions" className="lb-actions">
+        {/* A stopped row has nothing to kill or promote: only Restart brings it back. */}
         {ended ? (
           <button type="button" onClick={act('restart')} data-testid="row-restart">
             Restart
           </button>
-        ) : row.status === 'paused' ? (
-          <button type="button" onClick={act('resume')} data-testid="row-resume">
-            Resume
-          </button>
         ) : (
-          <button type="button" onClick={act('pause')} data-testid="row-pause">
-            Pause
-          </button>
+          <>
+            {row.status === 'paused' ? (
+              <button type="button" onClick={act('resume')} data-testid="row-resume">
+                Resume
+              </button>
+            ) : (
+              <button type="button" onClick={act('pause')} data-testid="row-pause">
+                Pause
+              </button>
+            )}
+            {row.role === 'variant' && (
+              <button type="button" onClick={act('promote')} data-testid="row-promote">
+                Promote
+              </button>
+            )}
+            <button type="button" className="danger" onClick={act('kill')} data-testid="row-kill">
+              Kill
+            </button>
+          </>
         )}
-        {row.role === 'variant' && (
-          <button type="button" onClick={act('promote')} data-testid="row-promote">
-            Promote
-          </button>
-        )}
-        <button
-          type="button"
-          className="danger"
-          disabled={ended}
-          onClick={act('kill')}
-          data-testid="row-kill"
-        >
-          Kill
-        </button>
         {error && (
           <span className="row-error" role="alert" title={error} data-testid="row-error">
             ⚠ {error}

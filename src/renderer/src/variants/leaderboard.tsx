@@ -36,6 +36,13 @@ export function Leaderboard({ onDeploy }: { onDeploy: () => void }): React.JSX.E
     return sortVariants(shown, sort);
   }, [variants, sort, strategyFilter]);
 
+  const mainTrades = useMemo(() => {
+    const byStrategy = new Map<string, number>();
+    for (const r of Object.values(variants))
+      if (r.role === 'main') byStrategy.set(r.strategyId, r.metrics.tradeCount);
+    return byStrategy;
+  }, [variants]);
+
   const { ref: scrollRef, first, last, onScroll } = useVirtualWindow(rows.length, ROW_HEIGHT);
   const visible = rows.slice(first, last);
 
@@ -153,7 +160,9 @@ export function Leaderboard({ onDeploy }: { onDeploy: () => void }): React.JSX.E
                     </th>
                   );
                 })}
-                <th scope="col">Actions</th>
+                <th scope="col" data-col="actions">
+                  Actions
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -167,6 +176,7 @@ export function Leaderboard({ onDeploy }: { onDeploy: () => void }): React.JSX.E
                   index={first + i}
                   selected={row.variantId === selectedId}
                   error={rowErrors[row.variantId]}
+                  mainTrades={mainTrades.get(row.strategyId)}
                   onCommand={onCommand}
                 />
               ))}
@@ -185,7 +195,11 @@ export function Leaderboard({ onDeploy }: { onDeploy: () => void }): React.JSX.E
         <KillDialog row={dialogRow} onClose={() => setDialog(null)} />
       )}
       {dialog?.kind === 'promote' && dialogRow && (
-        <PromoteDialog row={dialogRow} onClose={() => setDialog(null)} />
+        <PromoteDialog
+          row={dialogRow}
+          mainTrades={mainTrades.get(dialogRow.strategyId)}
+          onClose={() => setDialog(null)}
+        />
       )}
     </section>
   );

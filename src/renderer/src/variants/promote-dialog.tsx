@@ -2,10 +2,16 @@ import { useEffect, useState } from 'react';
 import type { PromotionAuditRow, PromotionPreview, VariantRow } from '../../../shared/variants';
 import { formatUtc } from '../layout/format';
 import { Modal } from '../layout/modal';
-import { gateChecks } from './candidate-badge';
+import { gateChecks, notCandidateReasons } from './candidate-badge';
 import { ParameterDiff } from './parameter-diff';
 import { previewPromotion, promoteVariant } from './variant-actions';
 import { variantLabel } from './variant-label';
+
+/**
+ * The host's summary without its verdict: the verdict quotes the gate's Sharpe even on under 2
+ * closed trades, and the checklist below gives it in the same words as the table.
+ */
+const whatItDoes = (summary: string): string => summary.split(' This variant is ')[0] ?? summary;
 
 /**
  * Confirmation for a promotion: the host's own summary, the gate's numbers and main's parameters
@@ -13,9 +19,12 @@ import { variantLabel } from './variant-label';
  */
 export function PromoteDialog({
   row,
+  mainTrades,
   onClose,
 }: {
   row: VariantRow;
+  /** Main's closed trades: under 2, its Sharpe is shown as — like the variant's. */
+  mainTrades?: number;
   onClose: () => void;
 }): React.JSX.Element {
   const [preview, setPreview] = useState<PromotionPreview | null>(null);
@@ -80,19 +89,19 @@ export function PromoteDialog({
       {preview === null && !error && <p>Asking the host what this promotion would do…</p>}
       {preview && (
         <>
-          <p data-testid="promote-summary">{preview.summary}</p>
+          <p data-testid="promote-summary">{whatItDoes(preview.summary)}</p>
           {!isCandidate && (
             <div className="warn-box" data-testid="promote-not-candidate">
               <strong>This variant is not a promotion candidate.</strong>
               <ul>
-                {preview.decision.reasons.map((r) => (
+                {notCandidateReasons(preview.decision, mainTrades).map((r) => (
                   <li key={r}>{r}</li>
                 ))}
               </ul>
             </div>
           )}
           <ul className="gate-checks" data-testid="promote-gate">
-            {gateChecks(preview.decision).map((c) => (
+            {gateChecks(preview.decision, mainTrades).map((c) => (
               <li key={c.id} className={c.pass ? 'pass' : 'fail'}>
                 {c.pass ? '✓' : '✗'} {c.text}
               </li>
