@@ -186,6 +186,7 @@ test.describe('the trades page on replayed real BTC/USDT minutes', () => {
       expect(records).toHaveLength(expected.length);
       records.forEach((r, i) => {
         const t = expected[i]!;
+        expect(r.strategy_id).toBe(t.strategyId);
         expect(`${r.variant_id}#${r.trade_id}`).toBe(tradeKey(t));
         expect(r.side).toBe(t.side);
         expect(r.exit_reason).toBe(t.exitReason);

@@ -51,9 +51,12 @@ export class LiveTradeRepository {
     return rows.map((r) => ({ ...toTrade(r), strategyId: r.strategy_id, role: r.role }));
   }
 
-  /** CSV of `trades`: the backtest export's columns plus the role. */
+  /**
+   * CSV of `trades`: the backtest export's columns plus the role, the run's column named
+   * `strategy_id` as the JSON's `strategyId` (a live run is its strategy).
+   */
   public static toCsv(trades: readonly StoredLiveTrade[]): string {
-    return tradesToCsv(trades, [{ column: 'role', value: (t) => t.role }]);
+    return tradesToCsv(trades, [{ column: 'role', value: (t) => t.role }], 'strategy_id');
   }
 }
 

@@ -151,8 +151,12 @@ export function filterConditions<F extends object>(
 export function tradesToCsv<T extends StoredTrade>(
   trades: readonly T[],
   extra: ReadonlyArray<{ readonly column: string; readonly value: (t: T) => string | number }> = [],
+  /** What the first column (the run's id) is called: live trades name it as their JSON does. */
+  runColumn = 'run_id',
 ): string {
-  const lines: string[] = [[...TRADE_CSV_COLUMNS, ...extra.map((e) => e.column)].join(',')];
+  const lines: string[] = [
+    [runColumn, ...TRADE_CSV_COLUMNS.slice(1), ...extra.map((e) => e.column)].join(','),
+  ];
   for (const t of trades) {
     lines.push(
       [
