@@ -5,14 +5,13 @@ import {
   type StrategyInstance,
 } from '../../src/core/engine';
 import { runSharded } from '../../src/core/engine/sharded-runner';
-import { SeededRandom } from '../../src/core/market/seeded-random';
 import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy';
 import type { Candle } from '../../src/shared/market';
 import { loadCandles as loadSharedCandles } from '../support/real-candles';
 import { collectGarbage } from './bench-gc';
 import type { BenchReport, BenchRow } from './bench-report';
 import { GRID_STRATEGY as STRATEGY, NAIVE_BARS, naiveRecompute } from './grid-workload';
-import { VARIANT_GRID } from './variant-grid';
+import { drawGridVariants } from './variant-grid';
 
 /**
  * The live engine's throughput for DESIGN.md's grid workload: N variants of a 5-indicator
@@ -24,29 +23,10 @@ import { VARIANT_GRID } from './variant-grid';
  */
 
 const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
-const GRID = VARIANT_GRID;
 
 type Params = Record<string, number>;
 
-function drawVariants(n: number): Params[] {
-  const random = new SeededRandom(20_230_301);
-  const pick = <T>(choices: readonly T[]): T =>
-    choices[Math.floor(random.next() * choices.length)] as T;
-  return Array.from({ length: n }, () => {
-    const macd = pick(GRID.macd);
-    const bb = pick(GRID.bb);
-    return {
-      rsi: pick(GRID.rsi),
-      fast: pick(GRID.emaFast),
-      slow: pick(GRID.emaSlow),
-      mf: macd[0],
-      ms: macd[1],
-      msig: macd[2],
-      bbp: bb[0],
-      bbk: bb[1],
-    };
-  });
-}
+const drawVariants = drawGridVariants;
 
 function compiled(params: Params): CompiledStrategy {
   const result = compileStrategy(STRATEGY, params);

@@ -15,12 +15,11 @@ import {
   EngineRecordCollector,
 } from '../../src/core/engine';
 import { BacktestSession, strategyTemplates } from '../../src/core/optimize';
-import { SeededRandom } from '../../src/core/market/seeded-random';
 import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy';
 import type { Candle } from '../../src/shared/market';
 import { loadCandles } from '../support/real-candles';
 import { GRID_STRATEGY } from './grid-workload';
-import { VARIANT_GRID as GRID } from './variant-grid';
+import { drawGridVariants } from './variant-grid';
 
 const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
 const mode = process.argv[2] ?? 'backtest';
@@ -37,24 +36,7 @@ function ema1m(): CompiledStrategy {
   return r.strategy;
 }
 
-function variants(n: number): Array<Record<string, number>> {
-  const random = new SeededRandom(20_230_301);
-  const pick = <T>(c: readonly T[]): T => c[Math.floor(random.next() * c.length)] as T;
-  return Array.from({ length: n }, () => {
-    const macd = pick(GRID.macd);
-    const bb = pick(GRID.bb);
-    return {
-      rsi: pick(GRID.rsi),
-      fast: pick(GRID.emaFast),
-      slow: pick(GRID.emaSlow),
-      mf: macd[0],
-      ms: macd[1],
-      msig: macd[2],
-      bbp: bb[0],
-      bbk: bb[1],
-    };
-  });
-}
+const variants = drawGridVariants;
 
 const month = loadCandles(DATA);
 const range = barCount > 0 ? month.slice(0, barCount) : month;

@@ -1,3 +1,5 @@
+import { SeededRandom } from '../../src/core/market/seeded-random';
+
 /**
  * The parameter grid both the indicator and the engine benchmarks draw their variants from:
  * each parameter takes one of three values, 15 distinct indicator configurations in all.
@@ -17,3 +19,27 @@ export const VARIANT_GRID = {
     [50, 2],
   ],
 } as const;
+
+/**
+ * N variants of the grid strategy's parameters drawn with the benchmarks' seed: the same
+ * variants in every bench and profile run.
+ */
+export function drawGridVariants(n: number): Array<Record<string, number>> {
+  const random = new SeededRandom(20_230_301);
+  const pick = <T>(choices: readonly T[]): T =>
+    choices[Math.floor(random.next() * choices.length)] as T;
+  return Array.from({ length: n }, () => {
+    const macd = pick(VARIANT_GRID.macd);
+    const bb = pick(VARIANT_GRID.bb);
+    return {
+      rsi: pick(VARIANT_GRID.rsi),
+      fast: pick(VARIANT_GRID.emaFast),
+      slow: pick(VARIANT_GRID.emaSlow),
+      mf: macd[0],
+      ms: macd[1],
+      msig: macd[2],
+      bbp: bb[0],
+      bbk: bb[1],
+    };
+  });
+}
