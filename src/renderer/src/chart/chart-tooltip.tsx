@@ -1,7 +1,7 @@
+import { formatUtc } from '../layout/format';
 import { formatValue, ruleWords } from './chart-data';
 import type { MarkerHover } from './strategy-chart-view';
 
-const utc = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 const WIDTH = 300;
 
 function IndicatorValues({ values }: { values: MarkerHover['indicators'] }): React.JSX.Element {
@@ -50,7 +50,7 @@ export function ChartTooltip({
         role="tooltip"
       >
         <div className="why-title">
-          {ruleWords(signal.rule)} fired · {signal.action} · {utc(signal.time)} UTC
+          {ruleWords(signal.rule)} fired · {signal.action} · {formatUtc(signal.time)} UTC
         </div>
         <pre data-testid="signal-expression">{signal.expression}</pre>
         <table>
@@ -83,8 +83,8 @@ export function ChartTooltip({
         role="tooltip"
       >
         <div className="why-title">
-          {trade.side} {entry ? 'entry' : 'exit'} · {utc(entry ? trade.entryTime : trade.exitTime)}{' '}
-          UTC
+          {trade.side} {entry ? 'entry' : 'exit'} ·{' '}
+          {formatUtc(entry ? trade.entryTime : trade.exitTime)} UTC
         </div>
         <table>
           <tbody>

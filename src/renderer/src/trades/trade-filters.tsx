@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { naturalCompare } from '../layout/natural-order';
 import { useAppStore } from '../store/app-store';
 import {
   clearTradeFilter,
@@ -32,7 +33,7 @@ export function TradeFilters(): React.JSX.Element {
       Object.values(variants)
         .filter((v) => filter.strategyId === undefined || v.strategyId === filter.strategyId)
         .map((v) => v.variantId)
-        .sort(new Intl.Collator('en', { numeric: true }).compare),
+        .sort(naturalCompare),
     [variants, filter.strategyId],
   );
   // Applied as typed (after a short pause), so the table narrows without Enter.

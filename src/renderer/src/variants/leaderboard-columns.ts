@@ -1,4 +1,5 @@
 import type { VariantRow, VariantStatus } from '../../../shared/variants';
+import { naturalCompare } from '../layout/natural-order';
 import type { LeaderboardSort, SortDirection, SortKey } from './variants-slice';
 
 /** One sortable column of the leaderboard (data, not a switch). */
@@ -119,8 +120,6 @@ export function defaultDirection(key: SortKey): SortDirection {
   return BY_KEY.get(key)?.firstDirection ?? 'desc';
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
-
 /** The rows in the leaderboard's order; ties keep a stable order by variant id. */
 export function sortVariants(rows: readonly VariantRow[], sort: LeaderboardSort): VariantRow[] {
   const column = BY_KEY.get(sort.key);
@@ -140,10 +139,10 @@ export function sortVariants(rows: readonly VariantRow[], sort: LeaderboardSort)
           ? av < bv
             ? -1
             : 1
-          : collator.compare(String(av), String(bv));
+          : naturalCompare(String(av), String(bv));
       return c * sign;
     }
-    return collator.compare(a.row.variantId, b.row.variantId);
+    return naturalCompare(a.row.variantId, b.row.variantId);
   });
   return keyed.map((k) => k.row);
 }
