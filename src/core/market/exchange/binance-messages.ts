@@ -161,33 +161,19 @@ function parseKline(payload: Record<string, unknown>): BinanceStreamMessage {
   return { kind: 'kline', marketId: k.s, interval: k.i, eventTime: E, candle, closed: k.x };
 }
 
+function tradeMessage(
+  m: { s: string; E: number; p: number; q: number; T: number },
+  id: number,
+): BinanceStreamMessage {
+  return { kind: 'trade', marketId: m.s, eventTime: m.E, id, price: m.p, amount: m.q, time: m.T };
+}
+
 function parseTrade(payload: Record<string, unknown>): BinanceStreamMessage {
+  // A trade and an aggregated trade differ only in where their id is (`t` or `a`).
   const trade = TradePayloadSchema.safeParse(payload);
-  if (trade.success) {
-    const m = trade.data;
-    return {
-      kind: 'trade',
-      marketId: m.s,
-      eventTime: m.E,
-      id: m.t,
-      price: m.p,
-      amount: m.q,
-      time: m.T,
-    };
-  }
+  if (trade.success) return tradeMessage(trade.data, trade.data.t);
   const agg = AggTradePayloadSchema.safeParse(payload);
-  if (agg.success) {
-    const m = agg.data;
-    return {
-      kind: 'trade',
-      marketId: m.s,
-      eventTime: m.E,
-      id: m.a,
-      price: m.p,
-      amount: m.q,
-      time: m.T,
-    };
-  }
+  if (agg.success) return tradeMessage(agg.data, agg.data.a);
   return { kind: 'bad', reason: 'malformed-trade', detail: firstIssue(trade.error) };
 }
 
