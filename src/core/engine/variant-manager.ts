@@ -1409,7 +1409,7 @@ export class VariantManager implements Disposable {
       variantId,
       equity: rt.curve.points(),
       firstBarTime: s.originTime,
-      recordsThrough: rt.instance?.metrics.lastTime ?? rt.frozen?.metrics.lastTime ?? null,
+      recordsThrough: rt.metrics?.lastTime ?? null,
       position:
         p === null
           ? null

@@ -124,9 +124,14 @@ export class VariantRuntime {
     return this.instance !== null;
   }
 
+  /** Its metrics: the running instance's, or those it kept when it stopped. */
+  public get metrics(): MetricsTracker | null {
+    return this.instance?.metrics ?? this.frozen?.metrics ?? null;
+  }
+
   /** Open time of its first trading bar (the start of its promotion window), or null. */
   public get firstTime(): number | null {
-    return this.instance?.metrics.firstTime ?? this.frozen?.metrics.firstTime ?? null;
+    return this.metrics?.firstTime ?? null;
   }
 
   public get position(): 'long' | 'short' | null {

@@ -385,6 +385,7 @@ class RuleCompiler {
     if (a?.kind !== 'ring' || b === undefined || b.kind === 'cell') return undefined;
     const ra = a.ring;
     const up = node.name === 'crossover';
+    // One closure per direction, so the per-bar call takes no branch on it.
     if (b.kind === 'const') {
       const c = b.value;
       if (c !== c) return () => NAN;
