@@ -32,6 +32,53 @@ async function pixelsOf(page: Page, testId: string, color: readonly number[]): P
   );
 }
 
+/**
+ * Where the line of `color` is drawn in the top pane of the chart `testId` (its widest canvases
+ * with the smallest top): the rows it spans over the whole plot, and the rows it covers in the
+ * plot's leftmost `leftFraction` of columns; in canvas pixels.
+ */
+async function lineRows(
+  page: Page,
+  testId: string,
+  color: readonly number[],
+  leftFraction: number,
+): Promise<{ width: number; top: number; bottom: number; left: number[] }> {
+  return page.evaluate(
+    ({ testId, color, leftFraction }) => {
+      const canvases = [
+        ...document.querySelectorAll<HTMLCanvasElement>(`[data-testid=${testId}] canvas`),
+      ].filter((c) => c.width > 0 && c.height > 0);
+      const widest = Math.max(...canvases.map((c) => c.width));
+      const plots = canvases.filter((c) => c.width === widest);
+      const topEdge = Math.min(...plots.map((c) => c.getBoundingClientRect().top));
+      let top = Number.POSITIVE_INFINITY;
+      let bottom = Number.NEGATIVE_INFINITY;
+      const left = new Set<number>();
+      for (const canvas of plots) {
+        if (canvas.getBoundingClientRect().top !== topEdge) continue;
+        const { width, height } = canvas;
+        const d = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+        for (let y = 0; y < height; y++) {
+          for (let x = 0; x < width; x++) {
+            const i = (y * width + x) * 4;
+            if (d[i + 3] === 0) continue;
+            const dist =
+              Math.abs(d[i]! - color[0]!) +
+              Math.abs(d[i + 1]! - color[1]!) +
+              Math.abs(d[i + 2]! - color[2]!);
+            if (dist >= 24) continue;
+            top = Math.min(top, y);
+            bottom = Math.max(bottom, y);
+            if (x < width * leftFraction) left.add(y);
+          }
+        }
+      }
+      return { width: widest, top, bottom, left: [...left].sort((a, b) => a - b) };
+    },
+    { testId, color, leftFraction },
+  );
+}
+
 test.describe('the backtest page on real BTC/USDT minutes', () => {
   const currentHost = useE2eHost(test, 'parallax-e2e-backtest-page-');
 
@@ -109,6 +156,72 @@ test.describe('the backtest page on real BTC/USDT minutes', () => {
       expect(result.equity).toHaveLength((19 * 1440) / 5);
       expect(await pixelsOf(page, 'backtest-equity', EQUITY)).toBeGreaterThan(100);
 
+      // The whole run in view, first equity point to last, though 5,472 points are far more
+      // than the chart's few hundred pixels hold: it draws about two per pixel.
+      const firstPoint = result.equity[0]!;
+      const lastPoint = result.equity.at(-1)!;
+      await expect(equity).toHaveAttribute('data-visible-from', String(firstPoint.time));
+      await expect(equity).toHaveAttribute('data-visible-to', String(lastPoint.time));
+      const plotWidth = await equity.evaluate((el) => el.clientWidth);
+      const drawnPoints = Number(await equity.getAttribute('data-drawn'));
+      expect(plotWidth).toBeLessThan(result.equity.length / 4);
+      expect(drawnPoints).toBeGreaterThan(plotWidth);
+      expect(drawnPoints).toBeLessThanOrEqual(2 * plotWidth + 2);
+      // The drawdown pane's deepest point is the run's maximum drawdown (worked out here from
+      // the whole curve, and as the metrics have it).
+      let peak = 0;
+      let deepest = 0;
+      for (const p of result.equity) {
+        peak = Math.max(peak, p.equity);
+        deepest = Math.min(deepest, ((p.equity - peak) / peak) * 100);
+      }
+      expect(deepest).toBeLessThan(0);
+      const drawnDeepest = Number(await equity.getAttribute('data-max-drawdown'));
+      expect(drawnDeepest).toBeCloseTo(deepest, 9);
+      expect(drawnDeepest).toBeCloseTo(-result.metrics!.maxDrawdown * 100, 9);
+      // Its pixels: the line is drawn at the plot's left edge, at the height of the first
+      // equity on the scale its lowest and highest points span.
+      const values = result.equity.map((p) => p.equity);
+      const [low, high] = [Math.min(...values), Math.max(...values)];
+      let line = await lineRows(page, 'backtest-equity', EQUITY, 0.02);
+      await expect
+        .poll(async () => {
+          line = await lineRows(page, 'backtest-equity', EQUITY, 0.02);
+          return line.left.length;
+        })
+        .toBeGreaterThan(0);
+      const expectedRow =
+        line.top + ((high - firstPoint.equity) / (high - low)) * (line.bottom - line.top);
+      const leftRow = line.left.reduce((s, y) => s + y, 0) / line.left.length;
+      expect(Math.abs(leftRow - expectedRow)).toBeLessThan(0.06 * (line.bottom - line.top) + 3);
+      console.log(
+        `equity chart: ${result.equity.length} points, ${drawnPoints} drawn on ${plotWidth} px; ` +
+          `visible from ${new Date(firstPoint.time).toISOString()} (first equity point) to ` +
+          `${new Date(lastPoint.time).toISOString()}; left-edge line rows ${line.left.join(',')} ` +
+          `(expected ~${expectedRow.toFixed(1)} of ${line.top}–${line.bottom}); deepest drawdown ` +
+          `${drawnDeepest.toFixed(4)}%`,
+      );
+      await equity.screenshot({ path: join(SHOTS, 'backtest-page-equity-whole-run.png') });
+      // A narrower chart (its box resized, as a layout change would): thinned again for the
+      // new width, and still the whole run.
+      const setBoxWidth = (width: string): Promise<void> =>
+        equity.evaluate((el, width) => {
+          el.parentElement!.style.width = width;
+        }, width);
+      await setBoxWidth('240px');
+      await expect
+        .poll(async () => Number(await equity.getAttribute('data-drawn')))
+        .toBeLessThan(drawnPoints);
+      await expect(equity).toHaveAttribute('data-visible-from', String(firstPoint.time));
+      await expect(equity).toHaveAttribute('data-visible-to', String(lastPoint.time));
+      const narrowWidth = await equity.evaluate((el) => el.clientWidth);
+      const narrowDrawn = Number(await equity.getAttribute('data-drawn'));
+      expect(narrowDrawn).toBeLessThanOrEqual(2 * narrowWidth + 2);
+      console.log(`narrower: ${narrowDrawn} drawn on ${narrowWidth} px, the whole run in view`);
+      await setBoxWidth('');
+      await expect(equity).toHaveAttribute('data-drawn', String(drawnPoints));
+      await expect(equity).toHaveAttribute('data-visible-from', String(firstPoint.time));
+
       // Its trades on the chart: the strategy mode of the run, over the tested range.
       await expect(page.getByTestId('chart-workspace')).toHaveAttribute('data-mode', 'strategy');
       await expect(page.getByTestId('strategy-chart')).toHaveAttribute(
@@ -125,6 +238,25 @@ test.describe('the backtest page on real BTC/USDT minutes', () => {
         )
         .toBeGreaterThan(20);
       await page.screenshot({ path: join(SHOTS, 'backtest-page-result.png') });
+
+      // The workspace's performance mode of the run: the same whole-run view, at its width.
+      await page.getByTestId('chart-mode-performance').click();
+      const performance = page.getByTestId('performance-chart');
+      await expect(performance).toHaveAttribute('data-points', String(result.equity.length));
+      await expect(performance).toHaveAttribute('data-visible-from', String(firstPoint.time));
+      await expect(performance).toHaveAttribute('data-visible-to', String(lastPoint.time));
+      const performanceWidth = await performance.evaluate((el) => el.clientWidth);
+      const performanceDrawn = Number(await performance.getAttribute('data-drawn'));
+      expect(performanceDrawn).toBeLessThan(result.equity.length);
+      expect(performanceDrawn).toBeLessThanOrEqual(2 * performanceWidth + 2);
+      expect(Number(await performance.getAttribute('data-max-drawdown'))).toBeCloseTo(deepest, 9);
+      await expect(page.getByTestId('performance-max-drawdown')).toHaveText(
+        `max drawdown ${(-deepest).toFixed(2)}%`,
+      );
+      console.log(
+        `performance mode: ${result.equity.length} points, ${performanceDrawn} drawn on ${performanceWidth} px`,
+      );
+      await page.screenshot({ path: join(SHOTS, 'backtest-page-performance-whole-run.png') });
 
       // Deploy the tested parameters: main plus three variants, paper trading on the feed.
       await panel.getByTestId('deploy-count').fill('3');
