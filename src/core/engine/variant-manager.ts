@@ -166,6 +166,8 @@ const LAST_SEEN_KEY = 'feed.lastSeen';
 export class VariantManager implements Disposable {
   private readonly strategies = new Map<string, LiveStrategy>();
   private readonly variants = new Map<string, VariantRuntime>();
+  /** The same runtimes in the map's order, for the per-bar sum (an array walks faster). */
+  private readonly variantList: VariantRuntime[] = [];
   private readonly repo: LiveStrategyRepository;
   private readonly liveTrades: LiveTradeRepository;
   private readonly audit: PromotionAuditRepository;
@@ -194,6 +196,8 @@ export class VariantManager implements Disposable {
   private lastSeenDirty = false;
   /** Series whose bars the distributor dropped, from which bar. */
   private readonly missed = new Map<string, { series: SeriesKey; from: number }>();
+  /** The last bar's series and its key: a feed sends the same series object bar after bar. */
+  private keyOf: { series: SeriesKey; key: string } | null = null;
   /** The newest closed bar received (the market's "now", also in a replay) and its series. */
   private barNow: { series: SeriesKey; time: number } | null = null;
   private disposed = false;
@@ -243,7 +247,12 @@ export class VariantManager implements Disposable {
   public onBar(event: CandleEvent): void {
     if (this.disposed || !event.closed) return;
     this.barNow = { series: event.series, time: event.candle.time };
-    const key = seriesId(event.series);
+    let keyOf = this.keyOf;
+    if (keyOf === null || keyOf.series !== event.series) {
+      keyOf = { series: event.series, key: seriesId(event.series) };
+      this.keyOf = keyOf;
+    }
+    const key = keyOf.key;
     if ((this.lastSeen.get(key) ?? Number.NEGATIVE_INFINITY) < event.candle.time) {
       this.lastSeen.set(key, event.candle.time);
       this.lastSeenDirty = true;
@@ -372,17 +381,23 @@ export class VariantManager implements Disposable {
     const mainBefore = main.instance?.metrics.equity ?? 0;
     const mainBarsBefore = main.instance?.metrics.bars ?? 0;
     s.loop.onClosedBar(bar);
-    for (const rt of s.variants) rt.ownLoop?.onClosedBar(bar);
+    // Only main is ever given a loop of its own (by a promotion).
+    main.ownLoop?.onClosedBar(bar);
     s.lastTime = bar.time;
     s.dirty = true;
-    for (const rt of s.variants) {
+    const variants = s.variants;
+    for (let i = 0; i < variants.length; i++) {
+      const rt = variants[i] as VariantRuntime;
       const instance = rt.instance;
-      if (instance === null || instance.metrics.bars === rt.seenBars) continue;
-      const first = rt.seenBars === 0 || instance.metrics.bars === 1;
-      rt.seenBars = instance.metrics.bars;
-      if (rt.role === 'variant' && first && instance.metrics.firstTime !== null)
-        s.windows.open(instance.metrics.firstTime, mainBefore);
-      this.afterVariantBar(rt, instance);
+      if (instance === null) continue;
+      const m = instance.metrics;
+      const bars = m.bars;
+      if (bars === rt.seenBars) continue;
+      const first = rt.seenBars === 0 || bars === 1;
+      rt.seenBars = bars;
+      if (first && rt.role === 'variant' && m.firstTime !== null)
+        s.windows.open(m.firstTime, mainBefore);
+      this.afterVariantBar(rt, instance, m);
     }
     const mi = main.instance;
     if (mi !== null && mi.metrics.bars !== mainBarsBefore && mi.metrics.lastTime !== null)
@@ -394,19 +409,20 @@ export class VariantManager implements Disposable {
       );
   }
 
-  private afterVariantBar(rt: VariantRuntime, instance: StrategyInstance): void {
+  private afterVariantBar(rt: VariantRuntime, instance: StrategyInstance, m: MetricsTracker): void {
     rt.uiDirty = true;
     rt.persistDirty = true;
-    const m = instance.metrics;
-    if (m.lastTime !== null) rt.curve.push(m.lastTime, m.equity);
-    if (rt.summed !== null) rt.summed = m.equity;
+    const equity = m.equity;
+    const time = m.lastTime;
+    if (time !== null) rt.curve.push(time, equity);
+    if (rt.summed !== null) rt.summed = equity;
     if (rt.closing !== null) {
       if (instance.execution.positionSide === null && !instance.execution.hasPendingExit)
         this.finishStop(rt);
       return;
     }
     if (rt.status === 'warming' && instance.warm) rt.status = rt.paused ? 'paused' : 'running';
-    const breach = rt.safety?.onEquity(m.equity) ?? null;
+    const breach = rt.safety?.onEquity(equity) ?? null;
     if (breach !== null) {
       this.beginStop(rt, `safety limit: ${breach.message}`, 'safetyLimit');
       this.alert('safety-stop', 'warning', `${rt.id} stopped: ${breach.message}`, rt);
@@ -420,9 +436,11 @@ export class VariantManager implements Disposable {
     this.breakerDirty = true;
     let total = 0;
     let any = false;
-    for (const rt of this.variants.values()) {
-      if (rt.summed === null) continue;
-      total += rt.summed;
+    const all = this.variantList;
+    for (let i = 0; i < all.length; i++) {
+      const summed = (all[i] as VariantRuntime).summed;
+      if (summed === null) continue;
+      total += summed;
       any = true;
     }
     if (!any) return;
@@ -628,7 +646,10 @@ export class VariantManager implements Disposable {
 
   private register(s: LiveStrategy): void {
     this.strategies.set(s.id, s);
-    for (const rt of s.variants) this.variants.set(rt.id, rt);
+    for (const rt of s.variants) {
+      if (!this.variants.has(rt.id)) this.variantList.push(rt);
+      this.variants.set(rt.id, rt);
+    }
   }
 
   /**
@@ -1827,9 +1848,14 @@ function alertBarTime(t: number | null): number | null {
   return t !== null && Number.isFinite(t) && t >= 0 ? Math.round(t) : null;
 }
 
+/** The last time {@link utcText} formatted: a tick words every row of a strategy with one time. */
+let lastUtc = { ms: Number.NaN, text: '' };
+
 /** `2023-03-08 14:05` (UTC), for messages. */
 function utcText(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+  if (ms !== lastUtc.ms)
+    lastUtc = { ms, text: new Date(ms).toISOString().slice(0, 16).replace('T', ' ') };
+  return lastUtc.text;
 }
 
 function seriesId(s: SeriesKey): string {

@@ -15,6 +15,11 @@ import type { Db } from '../store/database';
 export class TrialLedger {
   private readonly repo: TrialLedgerRepository;
   private readonly sharpes = new Map<string, Map<string, number | null>>();
+  /**
+   * Each parameter object's key, computed once: a tick updates every variant's Sharpe, and a
+   * variant's parameters are replaced (never changed in place) when they change.
+   */
+  private readonly keys = new WeakMap<StoredParameters, string>();
 
   public constructor(db: Db) {
     this.repo = new TrialLedgerRepository(db);
@@ -45,13 +50,22 @@ export class TrialLedger {
     sharpe: number | null,
   ): void {
     const cache = this.cache(ledgerKey);
-    const key = parameterKey(parameters);
+    const key = this.keyOf(parameters);
     if (!cache.has(key)) return;
     if (sharpe !== null && !Number.isFinite(sharpe)) return;
     if (cache.get(key) === sharpe) return;
     cache.set(key, sharpe);
     this.stats_.delete(ledgerKey);
     this.dirty.add(`${ledgerKey}\u0000${key}`);
+  }
+
+  private keyOf(parameters: StoredParameters): string {
+    let key = this.keys.get(parameters);
+    if (key === undefined) {
+      key = parameterKey(parameters);
+      this.keys.set(parameters, key);
+    }
+    return key;
   }
 
   /** Writes the Sharpes changed since the last call (inside the caller's transaction). */
