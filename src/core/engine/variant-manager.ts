@@ -64,6 +64,7 @@ import { decodeMetricsState, type InstanceCheckpoint } from './instance-checkpoi
 import { paperAccountFor } from './risk-orders';
 import { StrategyInstance } from './strategy-instance';
 import { ThinnedEquityCurve } from './variant-equity-points';
+import { SummedEquity } from './variant-summed-equity';
 import { MainWindows, type MainWindowCheckpoint } from './variant-main-windows';
 import {
   decisionView,
@@ -166,8 +167,8 @@ const LAST_SEEN_KEY = 'feed.lastSeen';
 export class VariantManager implements Disposable {
   private readonly strategies = new Map<string, LiveStrategy>();
   private readonly variants = new Map<string, VariantRuntime>();
-  /** The same runtimes in the map's order, for the per-bar sum (an array walks faster). */
-  private readonly variantList: VariantRuntime[] = [];
+  /** The circuit breaker's counted equities, one slot per runtime in the map's order. */
+  private readonly summedEquity = new SummedEquity();
   private readonly repo: LiveStrategyRepository;
   private readonly liveTrades: LiveTradeRepository;
   private readonly audit: PromotionAuditRepository;
@@ -415,7 +416,7 @@ export class VariantManager implements Disposable {
     const equity = m.equity;
     const time = m.lastTime;
     if (time !== null) rt.curve.push(time, equity);
-    if (rt.summed !== null) rt.summed = equity;
+    rt.markEquity(equity);
     if (rt.closing !== null) {
       if (instance.execution.positionSide === null && !instance.execution.hasPendingExit)
         this.finishStop(rt);
@@ -434,16 +435,8 @@ export class VariantManager implements Disposable {
     // the last account that traded left the sum on this bar.
     this.breaker.settleBars(time);
     this.breakerDirty = true;
-    let total = 0;
-    let any = false;
-    const all = this.variantList;
-    for (let i = 0; i < all.length; i++) {
-      const summed = (all[i] as VariantRuntime).summed;
-      if (summed === null) continue;
-      total += summed;
-      any = true;
-    }
-    if (!any) return;
+    const total = this.summedEquity.total();
+    if (total === null) return;
     this.breaker.onEquity(time, total);
     this.breakerDirty = true;
   }
@@ -647,7 +640,7 @@ export class VariantManager implements Disposable {
   private register(s: LiveStrategy): void {
     this.strategies.set(s.id, s);
     for (const rt of s.variants) {
-      if (!this.variants.has(rt.id)) this.variantList.push(rt);
+      rt.joinSum(this.summedEquity, this.variants.get(rt.id));
       this.variants.set(rt.id, rt);
     }
   }

@@ -19,6 +19,7 @@ import type { InstanceCheckpoint } from './instance-checkpoint';
 import type { StrategyInstance } from './strategy-instance';
 import type { MainWindows } from './variant-main-windows';
 import { ThinnedEquityCurve } from './variant-equity-points';
+import type { SummedEquity } from './variant-summed-equity';
 
 /** A variant that was told to stop and still waits for its exit to fill at the next open. */
 export interface VariantClosing {
@@ -71,9 +72,24 @@ export class LiveStrategy {
 
 /** One variant (or main) at run time: its instance while it runs, its status and what it showed last. */
 export class VariantRuntime {
-  public status: VariantStatus = 'warming';
-  public reason: string | null = null;
+  // The fields every bar reads or writes come first, so that they share the object's first
+  // cache lines (a bar visits every variant's runtime).
   public instance: StrategyInstance | null = null;
+  /** The instance's metric bar count last seen, to tell which instances stepped on a bar. */
+  public seenBars = 0;
+  public status: VariantStatus = 'warming';
+  public closing: VariantClosing | null = null;
+  public paused = false;
+  public safety: VariantSafetyLimits | null = null;
+  public curve = new ThinnedEquityCurve();
+  /** Changed since the last metrics event / the last flush. */
+  public uiDirty = true;
+  public persistDirty = true;
+  private sum: SummedEquity | null = null;
+  private sumSlot = -1;
+  /** Its counted equity while it is in no {@link SummedEquity} yet (before the manager registers it). */
+  private ownSummed: number | null = null;
+  public reason: string | null = null;
   public exchange: PaperExchange | null = null;
   public compiled: CompiledStrategy | null = null;
   /** Removes the instance from the loop. */
@@ -85,15 +101,6 @@ export class VariantRuntime {
    * waiting for live bars — which never come once a replay has ended. Null: in the shared loop.
    */
   public ownLoop: EngineBarLoop | null = null;
-  public safety: VariantSafetyLimits | null = null;
-  public paused = false;
-  public closing: VariantClosing | null = null;
-  /** The instance's metric bar count last seen, to tell which instances stepped on a bar. */
-  public seenBars = 0;
-  public curve = new ThinnedEquityCurve();
-  /** Changed since the last metrics event / the last flush. */
-  public uiDirty = true;
-  public persistDirty = true;
   public promotion: PromotionDecision | null = null;
   /** Has been announced as a candidate since it started. */
   public wasCandidate = false;
@@ -104,8 +111,6 @@ export class VariantRuntime {
   public frozen: { metrics: MetricsTracker; position: 'long' | 'short' | null } | null = null;
   /** The checkpoint a stopped variant keeps in the store. */
   public lastCheckpoint: VariantCheckpoint | null = null;
-  /** Its equity counted in the circuit breaker's sum, or null when not counted. */
-  public summed: number | null = null;
   /** Writes the instance's records and tells the manager about trades and orders. */
   public sink: EngineRecordSink | null = null;
 
@@ -118,6 +123,40 @@ export class VariantRuntime {
     public readonly mode: TradingMode,
     public startedAt: number,
   ) {}
+
+  /** Its equity counted in the circuit breaker's sum, or null when not counted. */
+  public get summed(): number | null {
+    return this.sum !== null ? this.sum.get(this.sumSlot) : this.ownSummed;
+  }
+
+  public set summed(equity: number | null) {
+    if (this.sum !== null) this.sum.set(this.sumSlot, equity);
+    else this.ownSummed = equity;
+  }
+
+  /**
+   * Its counted equity moves to a slot of `sum` (once: the manager registers a runtime once),
+   * or to the slot of `replaced`, a runtime of the same id it takes the place of.
+   */
+  public joinSum(sum: SummedEquity, replaced?: VariantRuntime): void {
+    if (this.sum !== null) return;
+    const equity = this.ownSummed;
+    if (replaced !== undefined && replaced !== this && replaced.sum === sum) {
+      this.sumSlot = replaced.sumSlot;
+      replaced.ownSummed = replaced.summed;
+      replaced.sum = null;
+    } else {
+      this.sumSlot = sum.add();
+    }
+    this.sum = sum;
+    this.summed = equity;
+  }
+
+  /** A bar's equity: becomes the counted one if it is counted. */
+  public markEquity(equity: number): void {
+    if (this.sum !== null) this.sum.mark(this.sumSlot, equity);
+    else if (this.ownSummed !== null) this.ownSummed = equity;
+  }
 
   /** Still has an instance stepping on bars (running, warming, paused, or closing a position). */
   public get live(): boolean {
