@@ -27,6 +27,9 @@ const seconds = Number(process.argv[3] ?? 10);
 /** Grid size and bars (VARIANTS=1000 BARS=3000: the engine bench's 1,000-variant rows). */
 const count = Number(process.env.VARIANTS ?? 100);
 const barCount = Number(process.env.BARS ?? 0);
+/** A fixed number of runs (RUNS=20) for counting instructions with `perf stat`, which a shared
+ * machine's load does not skew the way it skews time. */
+const maxRuns = Number(process.env.RUNS ?? Number.POSITIVE_INFINITY);
 
 function ema1m(): CompiledStrategy {
   const t = strategyTemplates().find((x) => x.id === 'ema-crossover-trend');
@@ -49,7 +52,7 @@ let units = 0;
 const start = performance.now();
 const cpu0 = process.threadCpuUsage();
 let bestRate = 0;
-while (performance.now() < end) {
+while (performance.now() < end && runs < maxRuns) {
   let c0 = process.threadCpuUsage();
   const u0 = units;
   if (mode === 'backtest') {

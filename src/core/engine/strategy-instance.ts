@@ -127,9 +127,10 @@ export class StrategyInstance implements Disposable {
   private _warm = false;
   private _readyStreak = 0;
   private _bars = 0;
-  private _time: number | null = null;
+  /** Open time of the last traded bar; NaN before one (a number-only field: no box per bar). */
+  private _time = Number.NaN;
   /** Open time of the last bar evaluated, traded or warm-up. */
-  private _lastBarTime: number | null = null;
+  private _lastBarTime = Number.NaN;
   private _restored: PendingRestore | null = null;
   /**
    * Why new entries are held back (a paused variant, the circuit breaker), or null. Entry rules
@@ -287,7 +288,7 @@ export class StrategyInstance implements Disposable {
     return {
       version: INSTANCE_CHECKPOINT_VERSION,
       variantId: this.id,
-      time: pending?.time ?? this._lastBarTime,
+      time: pending?.time ?? orNull(this._lastBarTime),
       barsSeen: pending?.barsSeen ?? this._bars,
       warm: pending?.warm ?? this._warm,
       readyStreak: pending?.readyStreak ?? this._readyStreak,
@@ -327,7 +328,7 @@ export class StrategyInstance implements Disposable {
     // Check the metrics first: the exchange is the one that refuses a second restore.
     this.metrics.restore(metrics);
     execution.restore(exchange);
-    this._time = Number.isFinite(exchange.lastBarTime) ? exchange.lastBarTime : null;
+    this._time = Number.isFinite(exchange.lastBarTime) ? exchange.lastBarTime : Number.NaN;
     this._restored = {
       warm: cp.warm,
       readyStreak: cp.readyStreak,
@@ -352,7 +353,13 @@ export class StrategyInstance implements Disposable {
     const side = execution.positionSide;
     const result = execution.submit({ type: 'exit', reason });
     if (!result.accepted) return false;
-    this.recordOrder(result.orderId, this._time ?? 0, 'exit', side, reason);
+    this.recordOrder(
+      result.orderId,
+      Number.isNaN(this._time) ? 0 : this._time,
+      'exit',
+      side,
+      reason,
+    );
     return true;
   }
 
@@ -381,7 +388,7 @@ export class StrategyInstance implements Disposable {
     this._warm = r.warm && warmNow;
     if (!this._warm && !r.warm) this._readyStreak = Math.min(r.readyStreak, this._readyStreak);
     this._bars = r.barsSeen;
-    if (r.time !== null && (this._lastBarTime === null || this._lastBarTime < r.time)) {
+    if (r.time !== null && !(this._lastBarTime >= r.time)) {
       this._lastBarTime = r.time;
     }
   }
@@ -497,7 +504,7 @@ export class StrategyInstance implements Disposable {
     this.sink?.onOrder?.({
       variantId: this.id,
       orderId: rejection.orderId,
-      time: rejection.time ?? this._time,
+      time: rejection.time ?? orNull(this._time),
       status: 'rejected',
       kind: null,
       side: null,
@@ -515,6 +522,11 @@ export class StrategyInstance implements Disposable {
     this.metrics.onTradeClosed(trade.netPnl);
     this.sink?.onTrade?.({ ...trade, variantId: this.id });
   }
+}
+
+/** A time kept as NaN until known, as the null records and checkpoints speak. */
+function orNull(time: number): number | null {
+  return Number.isNaN(time) ? null : time;
 }
 
 /** The entry order for a size that ignores cash, frozen to the last level: it is shared. */

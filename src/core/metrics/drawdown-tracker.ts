@@ -10,6 +10,11 @@ export class DrawdownTracker {
   public push(equity: number): void {
     assertFinite(equity, 'equity');
     if (equity < 0) throw new RangeError(`equity must not be negative, got ${equity}`);
+    this.add(equity);
+  }
+
+  /** {@link push} for equity known to be finite and ≥ 0 (the tracker has checked it). */
+  public add(equity: number): void {
     if (equity > this._peak) {
       this._peak = equity;
       return;

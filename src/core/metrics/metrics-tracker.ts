@@ -53,8 +53,10 @@ export class MetricsTracker implements PerformanceState {
   private _equity: number;
   private _bars = 0;
   private _exposedBars = 0;
-  private _firstTime: number | null = null;
-  private _lastTime: number | null = null;
+  // NaN, not null, before the first bar: a field that only ever holds numbers stores them in
+  // place, one that may hold null boxes every new time (an allocation per bar per variant).
+  private _firstTime = Number.NaN;
+  private _lastTime = Number.NaN;
 
   public constructor(options: MetricsTrackerOptions) {
     const ms = TIMEFRAME_MS[options.timeframe];
@@ -81,10 +83,10 @@ export class MetricsTracker implements PerformanceState {
     return this._exposedBars;
   }
   public get firstTime(): number | null {
-    return this._firstTime;
+    return orNull(this._firstTime);
   }
   public get lastTime(): number | null {
-    return this._lastTime;
+    return orNull(this._lastTime);
   }
 
   /**
@@ -97,18 +99,24 @@ export class MetricsTracker implements PerformanceState {
   public onBar(time: number, equity: number, inPosition: boolean): void {
     assertFinite(time, 'bar time');
     assertFinite(equity, 'equity');
-    if (this._lastTime !== null && !(time > this._lastTime)) {
+    if (!(time > this._lastTime) && !Number.isNaN(this._lastTime)) {
       throw new RangeError(`bar time ${time} is not after the previous bar (${this._lastTime})`);
     }
     if (equity < 0) throw new RangeError(`equity must not be negative, got ${equity}`);
     const previous = this._equity;
-    // A wiped-out account (E = 0) stays at −100%: its later bars are flat periods, not 0/0.
-    this.returns.push(previous > 0 ? equity / previous - 1 : 0);
-    this.drawdown.push(equity);
-    this._equity = equity;
+    if (equity === previous) {
+      // Most bars of a flat account: return 0, and the drawdown cannot change (equity was marked
+      // already). The same arithmetic as pushing 0, without the checks done above.
+      this.returns.addZero();
+    } else {
+      // A wiped-out account (E = 0) stays at −100%: its later bars are flat periods, not 0/0.
+      this.returns.add(previous > 0 ? equity / previous - 1 : 0);
+      this.drawdown.add(equity);
+      this._equity = equity;
+    }
     this._bars++;
     if (inPosition) this._exposedBars++;
-    if (this._firstTime === null) this._firstTime = time;
+    if (Number.isNaN(this._firstTime)) this._firstTime = time;
     this._lastTime = time;
   }
 
@@ -129,8 +137,8 @@ export class MetricsTracker implements PerformanceState {
     const calmar = calmarRatio(this);
     const sample = sharpeSample(this);
     return {
-      firstTime: this._firstTime,
-      lastTime: this._lastTime,
+      firstTime: orNull(this._firstTime),
+      lastTime: orNull(this._lastTime),
       bars: this._bars,
       periodsPerYear: this.periodsPerYear,
       initialEquity: this.initialEquity,
@@ -176,8 +184,8 @@ export class MetricsTracker implements PerformanceState {
       equity: this._equity,
       bars: this._bars,
       exposedBars: this._exposedBars,
-      firstTime: this._firstTime,
-      lastTime: this._lastTime,
+      firstTime: orNull(this._firstTime),
+      lastTime: orNull(this._lastTime),
       returns: this.returns.state(),
       drawdown: this.drawdown.state(),
       trades: this.trades.state(),
@@ -201,8 +209,8 @@ export class MetricsTracker implements PerformanceState {
     this._equity = state.equity;
     this._bars = state.bars;
     this._exposedBars = state.exposedBars;
-    this._firstTime = state.firstTime;
-    this._lastTime = state.lastTime;
+    this._firstTime = state.firstTime ?? Number.NaN;
+    this._lastTime = state.lastTime ?? Number.NaN;
     this.returns.restore(state.returns);
     this.drawdown.restore(state.drawdown);
     this.trades.restore(state.trades);
@@ -217,7 +225,12 @@ export class MetricsTracker implements PerformanceState {
     this.drawdown.push(this.initialEquity);
     this._bars = 0;
     this._exposedBars = 0;
-    this._firstTime = null;
-    this._lastTime = null;
+    this._firstTime = Number.NaN;
+    this._lastTime = Number.NaN;
   }
+}
+
+/** A time kept as NaN until known, as the null the API speaks. */
+function orNull(time: number): number | null {
+  return Number.isNaN(time) ? null : time;
 }
