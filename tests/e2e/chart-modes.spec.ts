@@ -216,10 +216,10 @@ async function hoverSignal(
 test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
   const currentHost = useE2eHost(test, 'parallax-e2e-chart-modes-');
 
-  test('strategy mode draws the indicators in their panes and the markers; hovering a signal says why it fired; performance and comparison draw the curves', async ({
+  test('strategy mode draws the indicators in their panes and the markers; hovering a signal says why it fired; performance and comparison draw the curves, every compared run whole', async ({
     page,
   }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(240_000);
     await withHostSession(page, currentHost().url, { width: 1600, height: 1000 }, async (api) => {
       await importBtcUsdtMinutes(page);
       await page.getByTestId('nav-backtest').click();
@@ -356,10 +356,84 @@ test.describe('chart modes on backtests of real BTC/USDT minutes', () => {
         .toBeGreaterThan(100);
       await page.screenshot({ path: join(SHOTS, 'chart-modes-comparison.png') });
 
+      // Both whole, from the earliest first equity point to the latest last.
+      const comparisonChart = page.getByTestId('comparison-chart');
+      const expectWholeRange = async (runIds: readonly string[]): Promise<string> => {
+        const curves = await api.getEquityCurves({
+          sources: runIds.map((runId) => ({ kind: 'backtest', runId })),
+          maxPoints: 20_000,
+        });
+        const from = Math.min(...curves.map((c) => c.points[0]!.time));
+        const to = Math.max(...curves.map((c) => c.points.at(-1)!.time));
+        await expect(comparisonChart).toHaveAttribute('data-visible-from', String(from));
+        await expect(comparisonChart).toHaveAttribute('data-visible-to', String(to));
+        const width = await comparisonChart.evaluate((el) => el.clientWidth);
+        const slots = Number(await comparisonChart.getAttribute('data-slots'));
+        const sizes = curves.map((c) => c.points.length).join(' + ');
+        return `${sizes} points, ${slots} times on the axis, ${await comparisonChart.getAttribute(
+          'data-drawn',
+        )} drawn on ${width} px, visible ${new Date(from).toISOString()} – ${new Date(to).toISOString()}`;
+      };
+      console.log(`comparison of two 15m runs: ${await expectWholeRange([macdRun, scoreRun])}`);
+
       // Unticking one leaves the other alone on the chart.
       await page.getByTestId(`compare-backtest:${macdRun}`).uncheck();
       await expect(comparisonEntries).toHaveCount(1);
       await expect(comparisonEntries.nth(0)).toContainText(scoreRun);
+
+      // A 5m run beside the two 15m ones: 6,048 equity points on another grid, far more than
+      // the plot's pixels at the default half-pixel bar spacing. All three in view whole, on one
+      // time axis of about two points per pixel, each curve's highs and lows kept.
+      const fiveMinuteRun = await run('rsi-mean-reversion');
+      await page.getByTestId('chart-mode-comparison').click();
+      await page.getByTestId(`compare-backtest:${macdRun}`).check();
+      await page.getByTestId(`compare-backtest:${fiveMinuteRun}`).check();
+      await expect(comparisonEntries).toHaveCount(3);
+      const [fiveMinutes] = await api.getEquityCurves({
+        sources: [{ kind: 'backtest', runId: fiveMinuteRun }],
+        maxPoints: 20_000,
+      });
+      expect(fiveMinutes!.points[1]!.time - fiveMinutes!.points[0]!.time).toBe(5 * 60_000);
+      const wideWidth = await comparisonChart.evaluate((el) => el.clientWidth);
+      expect(fiveMinutes!.points.length * 0.5).toBeGreaterThan(wideWidth);
+      console.log(
+        `comparison with a 5m run: ${await expectWholeRange([macdRun, scoreRun, fiveMinuteRun])}`,
+      );
+      const slots = Number(await comparisonChart.getAttribute('data-slots'));
+      expect(slots).toBeLessThanOrEqual(2 * wideWidth);
+      expect(slots).toBeGreaterThan(wideWidth);
+      const fiveColor = await comparisonEntries.evaluateAll(
+        (els, key) =>
+          els.find((e) => e.getAttribute('data-key') === key)?.getAttribute('data-color'),
+        `backtest:${fiveMinuteRun}`,
+      );
+      await expect
+        .poll(async () => {
+          const compared = await panePixels(page, 'comparison-chart', { five: fiveColor! });
+          return compared.counts['five']?.[0] ?? 0;
+        })
+        .toBeGreaterThan(100);
+      await page.screenshot({ path: join(SHOTS, 'chart-modes-comparison-whole-runs.png') });
+      // Narrower (the plot's box resized, as a layout change would): aligned again for the
+      // new width, still every curve whole.
+      const setBoxWidth = (width: string): Promise<void> =>
+        comparisonChart.evaluate((el, width) => {
+          el.parentElement!.style.flex = width === '' ? '' : `0 0 ${width}`;
+        }, width);
+      await setBoxWidth('300px');
+      await expect
+        .poll(async () => Number(await comparisonChart.getAttribute('data-slots')))
+        .toBeLessThan(slots);
+      console.log(`narrower: ${await expectWholeRange([macdRun, scoreRun, fiveMinuteRun])}`);
+      const narrowWidth = await comparisonChart.evaluate((el) => el.clientWidth);
+      expect(Number(await comparisonChart.getAttribute('data-slots'))).toBeLessThanOrEqual(
+        2 * narrowWidth,
+      );
+      await comparisonChart.screenshot({
+        path: join(SHOTS, 'chart-modes-comparison-whole-runs-narrow.png'),
+      });
+      await setBoxWidth('');
+      await expect(comparisonChart).toHaveAttribute('data-slots', String(slots));
 
       // Raw price again: the feed's candles, no strategy chart.
       await page.getByTestId('chart-mode-price').click();

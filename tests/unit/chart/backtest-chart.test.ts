@@ -11,6 +11,7 @@ import { compileStrategy, type CompiledStrategy } from '../../../src/core/strate
 import { TestClock } from '../../../src/core/time/clock';
 import type { BacktestResult } from '../../../src/shared/backtest';
 import type { StrategyChart } from '../../../src/shared/chart';
+import { drawdownPercents } from '../../../src/shared/equity-thinning';
 import {
   TIMEFRAME_MS,
   type Candle,
@@ -251,14 +252,20 @@ describe('strategy charts of backtest runs on real BTC/USDT minutes', () => {
     fresh.dispose();
   });
 
-  it('when equity curves are thinned then they keep evenly spaced points, the first and the last', () => {
+  it('when equity curves are thinned then they keep the first and the last, the lowest and highest equity and the maximum drawdown of the metrics', () => {
     const [curve] = charts.equityCurves([{ kind: 'backtest', runId: whole.runId }], 10);
     expect(curve!.label).toBe(`MACD + RSI confirmation · ${whole.runId}`);
-    expect(curve!.points).toHaveLength(10);
+    expect(curve!.points.length).toBeLessThanOrEqual(10);
     expect(curve!.points[0]).toEqual(whole.equity[0]);
-    expect(curve!.points[9]).toEqual(whole.equity.at(-1));
-    const n = whole.equity.length;
-    expect(curve!.points[3]).toEqual(whole.equity[Math.round((3 * (n - 1)) / 9)]);
+    expect(curve!.points.at(-1)).toEqual(whole.equity.at(-1));
+    const values = (points: ReadonlyArray<{ equity: number }>): number[] =>
+      points.map((p) => p.equity);
+    expect(Math.min(...values(curve!.points))).toBe(Math.min(...values(whole.equity)));
+    expect(Math.max(...values(curve!.points))).toBe(Math.max(...values(whole.equity)));
+    const deepest = Math.min(...drawdownPercents(curve!.points));
+    expect(deepest).toBeLessThan(0);
+    expect(deepest).toBe(Math.min(...drawdownPercents(whole.equity)));
+    expect(deepest).toBeCloseTo(-whole.metrics!.maxDrawdown * 100, 9);
   });
 
   it('when a source is unknown then the error names it', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  alignEquityCurves,
   drawdownPercents,
   thinEquityCurve,
   type EquityPoint,
@@ -97,5 +98,98 @@ describe('drawdownPercents', () => {
   it('is the fall below the running peak in percent, a peak of 0 meaning none', () => {
     expect(drawdownPercents(curve([50, 100, 75, 100, 25]))).toEqual([0, 0, -25, 0, -75]);
     expect(drawdownPercents(curve([0, 0]))).toEqual([0, 0]);
+  });
+});
+
+const at = (seconds: readonly number[], equities: readonly number[]): EquityPoint[] =>
+  seconds.map((s, i) => ({ time: s * 1000, equity: equities[i]! }));
+const seconds = (points: readonly EquityPoint[]): number[] => points.map((p) => p.time / 1000);
+
+describe('alignEquityCurves', () => {
+  it('when the curves share one even grid that fits then they come back whole', () => {
+    const a = at([0, 60, 120, 180], [100, 101, 99, 102]);
+    const b = at([120, 180, 240], [50, 49, 51]);
+    const aligned = alignEquityCurves([a, b], 8, 4);
+    expect(seconds(aligned.times.map((time) => ({ time, equity: 0 })))).toEqual([
+      0, 60, 120, 180, 240,
+    ]);
+    expect(aligned.curves[0]).toBe(a);
+    expect(aligned.curves[1]).toBe(b);
+  });
+
+  it('when they are too many for the slots then both go onto one even grid from the first time to the last, each keeping its extremes per bucket', () => {
+    // A: 9 points a minute apart over 0–480 s; B: 3 points over 240–480 s. 8 slots over 480 s:
+    // round(j·480/7) = 0 69 137 206 274 343 411 480 s, buckets of 4: slots 0–3 and 4–7.
+    // A's slots round(t/480·7): 0 1 2 3 | 4 4 5 6 7. Bucket 1 keeps all 4 of its points; bucket
+    // 2 (5 points) keeps its last (115), low and deepest 80 (−33% from 120), high 130, then its
+    // first (105): slots 4 4 5 7 pushed apart to 4 5 6 7. 125 at 420 s is left out.
+    const a = at(
+      [0, 60, 120, 180, 240, 300, 360, 420, 480],
+      [100, 90, 120, 110, 105, 80, 130, 125, 115],
+    );
+    // B's slots: 4 5 7, all in bucket 2, which has room for them all.
+    const b = at([240, 360, 480], [50, 60, 55]);
+    const aligned = alignEquityCurves([a, b], 8, 4);
+    expect(aligned.times.map((t) => t / 1000)).toEqual([0, 69, 137, 206, 274, 343, 411, 480]);
+    expect(seconds(aligned.curves[0]!)).toEqual([0, 69, 137, 206, 274, 343, 411, 480]);
+    expect(aligned.curves[0]!.map((p) => p.equity)).toEqual([100, 90, 120, 110, 105, 80, 130, 115]);
+    expect(seconds(aligned.curves[1]!)).toEqual([274, 343, 480]);
+    expect(aligned.curves[1]!.map((p) => p.equity)).toEqual([50, 60, 55]);
+  });
+
+  it('when slots or perBucket are not usable then it refuses, naming the value', () => {
+    expect(() => alignEquityCurves([], 0, 4)).toThrow(/slots must be a positive integer, got 0/);
+    expect(() => alignEquityCurves([], 8, 1)).toThrow(
+      /perBucket must be an integer of at least 2, got 1/,
+    );
+  });
+
+  it('for any curves on any minute grids: one rising axis from the earliest time to the latest, every curve on it in time order with its first, last, lowest and highest equity, and no point moved by more than a bucket', () => {
+    const grid = fc.record({
+      start: fc.integer({ min: 0, max: 5_000 }),
+      step: fc.integer({ min: 1, max: 15 }),
+      equities: fc.array(fc.double({ min: 1, max: 1e6, noNaN: true }), {
+        minLength: 1,
+        maxLength: 300,
+      }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(grid, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 2, max: 60 }),
+        (grids, buckets) => {
+          const curves = grids.map((g) =>
+            g.equities.map((equity, i) => ({ time: (g.start + i * g.step) * 60_000, equity })),
+          );
+          const aligned = alignEquityCurves(curves, buckets * 4, 4);
+          const { times } = aligned;
+          expect(times[0]).toBe(Math.min(...curves.map((c) => c[0]!.time)));
+          expect(times.at(-1)).toBe(Math.max(...curves.map((c) => c.at(-1)!.time)));
+          for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThan(times[i - 1]!);
+          const slotWidth = (times.at(-1)! - times[0]!) / Math.max(1, times.length - 1);
+          const onAxis = new Set(times);
+          curves.forEach((points, c) => {
+            const drawn = aligned.curves[c]!;
+            for (let i = 1; i < drawn.length; i++)
+              expect(drawn[i]!.time).toBeGreaterThan(drawn[i - 1]!.time);
+            for (const p of drawn) expect(onAxis.has(p.time)).toBe(true);
+            expect(drawn[0]!.equity).toBe(points[0]!.equity);
+            expect(drawn.at(-1)!.equity).toBe(points.at(-1)!.equity);
+            const values = drawn.map((p) => p.equity);
+            expect(Math.min(...values)).toBe(Math.min(...points.map((p) => p.equity)));
+            expect(Math.max(...values)).toBe(Math.max(...points.map((p) => p.equity)));
+            // First and last moved by less than a bucket (4 slots) from their own times.
+            expect(Math.abs(drawn[0]!.time - points[0]!.time)).toBeLessThan(4 * slotWidth + 1000);
+            expect(Math.abs(drawn.at(-1)!.time - points.at(-1)!.time)).toBeLessThan(
+              4 * slotWidth + 1000,
+            );
+          });
+          // Never more than the slots asked for (or the union, when drawn whole).
+          expect(times.length).toBeLessThanOrEqual(
+            Math.max(buckets * 4, new Set(curves.flat().map((p) => p.time)).size),
+          );
+        },
+      ),
+    );
   });
 });

@@ -117,17 +117,6 @@ export function sortedMarkers(...lists: Marker[][]): Marker[] {
   return lists.flat().sort((a, b) => a.time - b.time);
 }
 
-/** Drawdown below the running peak at each point, in percent (0 or negative). */
-export function drawdownPercent(
-  equity: ReadonlyArray<{ time: number; equity: number }>,
-): Array<LineData<UTCTimestamp>> {
-  let peak = Number.NEGATIVE_INFINITY;
-  return equity.map((p) => {
-    if (p.equity > peak) peak = p.equity;
-    return { time: sec(p.time), value: peak > 0 ? ((p.equity - peak) / peak) * 100 : 0 };
-  });
-}
-
 /** A number as a trader reads it: enough digits to tell values apart, no float noise. */
 export function formatValue(value: number): string {
   if (!Number.isFinite(value)) return String(value);

@@ -7,7 +7,7 @@ import { toggleComparison, useChartSelection } from '../store/chart-selection-st
 import { parseSourceKey, sourceKey, type SourceOption } from './chart-sources';
 import { MAX_COMPARED } from './chart-theme';
 import { defaultComparison } from './comparison-defaults';
-import { ComparisonChartView } from './equity-chart-view';
+import { ComparisonChartView } from './comparison-chart-view';
 import { EQUITY_POINTS, pokeOnMetrics } from './performance-chart-panel';
 import { ThrottledRefresh } from './throttled-refresh';
 

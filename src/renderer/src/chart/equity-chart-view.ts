@@ -1,14 +1,7 @@
-import {
-  AreaSeries,
-  LineSeries,
-  type IChartApi,
-  type ISeriesApi,
-  type Time,
-  type UTCTimestamp,
-} from 'lightweight-charts';
+import { AreaSeries, type IChartApi, type ISeriesApi, type Time } from 'lightweight-charts';
 import { thinEquityCurve, type EquityPoint } from '../../../shared/equity-thinning';
 import { sec } from './chart-data';
-import { comparisonColors, createDarkChart, DRAWDOWN_COLOR, EQUITY_COLOR } from './chart-theme';
+import { createDarkChart, DRAWDOWN_COLOR, EQUITY_COLOR } from './chart-theme';
 
 type EquityPoints = readonly EquityPoint[];
 
@@ -114,46 +107,4 @@ export class PerformanceChartView {
     d['visibleFrom'] = range === null ? '' : String(ms(range.from));
     d['visibleTo'] = range === null ? '' : String(ms(range.to));
   };
-}
-
-/** One curve of the comparison and its colour. */
-export interface ComparedCurve {
-  readonly label: string;
-  readonly color: string;
-  readonly points: EquityPoints;
-}
-
-/** The comparison mode: equity curves of several variants or runs on one scale. */
-export class ComparisonChartView {
-  private readonly chart: IChartApi;
-  private series: Array<ISeriesApi<'Line'>> = [];
-
-  public constructor(container: HTMLElement) {
-    this.chart = createDarkChart(container);
-  }
-
-  /** Replaces the curves; returns each with the colour it is drawn in, no two alike. */
-  public show(curves: ReadonlyArray<{ label: string; points: EquityPoints }>): ComparedCurve[] {
-    for (const s of this.series) this.chart.removeSeries(s);
-    this.series = [];
-    const colors = comparisonColors(curves.length);
-    const shown = curves.map((c, i) => {
-      const color = colors[i]!;
-      const line = this.chart.addSeries(LineSeries, {
-        color,
-        lineWidth: 2,
-        priceLineVisible: false,
-        title: '',
-      });
-      line.setData(c.points.map((p) => ({ time: sec(p.time) as UTCTimestamp, value: p.equity })));
-      this.series.push(line);
-      return { label: c.label, color, points: c.points };
-    });
-    this.chart.timeScale().fitContent();
-    return shown;
-  }
-
-  public dispose(): void {
-    this.chart.remove();
-  }
 }
