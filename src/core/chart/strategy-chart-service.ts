@@ -86,7 +86,8 @@ export class StrategyChartService {
   }
 
   /**
-   * Equity curves of `sources`, each thinned evenly to at most `maxPoints` (last point kept).
+   * Equity curves of `sources`, each thinned to at most `maxPoints` keeping each stretch's
+   * extremes and its deepest drawdown (see thinPoints).
    * @throws UserFacingError naming the first unknown source.
    */
   public equityCurves(
