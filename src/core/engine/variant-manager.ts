@@ -153,6 +153,15 @@ const MAX_REWARM_BARS = 250_000;
 const BREAKER_LIMITS_KEY = 'circuitBreaker.limits';
 const BREAKER_STATE_KEY = 'circuitBreaker.state';
 const LAST_SEEN_KEY = 'feed.lastSeen';
+/**
+ * SQLite page cache per registered variant, KB. A commit inserts each variant's records at its own
+ * place in every record table (keys run, variant, seq) and rewrites its checkpoint row: past ~250
+ * variants their pages outgrow the connection's 16 MB default and every commit reads pages back
+ * (variants bench, 1,000 variants: 64 MB instead of 16 took ~20–30 % off the CPU time).
+ */
+const PAGE_CACHE_KB_PER_VARIANT = 64;
+/** Bounds the cache of a huge deployment. */
+const PAGE_CACHE_KB_MAX = 256 * 1024;
 
 /**
  * The live optimizer beside the main strategy. Deploys a template as main plus N variants drawn
@@ -643,6 +652,20 @@ export class VariantManager implements Disposable {
       rt.joinSum(this.summedEquity, this.variants.get(rt.id));
       this.variants.set(rt.id, rt);
     }
+    this.growPageCache();
+  }
+
+  /** Grows the connection's page cache with the variants (never shrinks one set larger). */
+  private growPageCache(): void {
+    const kb = Math.min(PAGE_CACHE_KB_MAX, PAGE_CACHE_KB_PER_VARIANT * this.variants.size);
+    const current = this.options.db.pragma('cache_size', { simple: true }) as number;
+    // Negative: KB; positive: pages.
+    const currentKb = current < 0 ? -current : (current * this.pageSize()) / 1024;
+    if (kb > currentKb) this.options.db.pragma(`cache_size = -${kb}`);
+  }
+
+  private pageSize(): number {
+    return this.options.db.pragma('page_size', { simple: true }) as number;
   }
 
   /**
