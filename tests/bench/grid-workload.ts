@@ -39,6 +39,18 @@ export const GRID_STRATEGY = {
   },
 };
 
+/**
+ * The grid strategy with parameter ranges wide enough for 100 variants whose indicators are all
+ * distinct (RSI, fast EMA and Bollinger periods up to 200): the same rules and indicators.
+ */
+export const DISTINCT_GRID_STRATEGY = {
+  ...GRID_STRATEGY,
+  meta: { ...GRID_STRATEGY.meta, name: 'grid 5-indicator, distinct' },
+  parameters: GRID_STRATEGY.parameters.map((p) =>
+    p.name === 'rsi' || p.name === 'fast' || p.name === 'bbp' ? { ...p, max: 200 } : p,
+  ),
+};
+
 /** One variant's values of {@link GRID_STRATEGY}'s parameters, by name. */
 export type GridParams = Readonly<Record<string, number>>;
 

@@ -2,9 +2,10 @@
  * Profiling driver, not a benchmark (no report): runs one engine workload over and over for a
  * while so a profiler sees the steady state, and prints variant-bars (or bars) per second by wall
  * clock, by thread CPU time, and the best run's CPU rate.
- *   tsx tests/bench/profile-engine.ts backtest|grid|unshared [seconds]
+ *   tsx tests/bench/profile-engine.ts backtest|grid|unshared|distinct [seconds]
  * `backtest`: the backtest bench's EMA crossover session on the month ×3; `grid` / `unshared`:
- * the engine bench's 100 variants with shared / own indicators. NOSINK=1 drops the record
+ * the engine bench's 100 variants with shared / own indicators; `distinct`: 100 variants in one
+ * loop with no indicator in common. NOSINK=1 drops the record
  * collectors (to see what records cost). For line-level profiles, bundle it first (esbuild
  * --bundle --platform=node --keep-names) and run the bundle under `node --cpu-prof`; tsx's
  * transform loses line numbers. Compare two commits by bundling each and running both in turn.
@@ -18,8 +19,8 @@ import { BacktestSession, strategyTemplates } from '../../src/core/optimize';
 import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy';
 import type { Candle } from '../../src/shared/market';
 import { loadCandles } from '../support/real-candles';
-import { GRID_STRATEGY } from './grid-workload';
-import { drawGridVariants } from './variant-grid';
+import { DISTINCT_GRID_STRATEGY, GRID_STRATEGY } from './grid-workload';
+import { drawDistinctVariants, drawGridVariants } from './variant-grid';
 
 const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
 const mode = process.argv[2] ?? 'backtest';
@@ -62,13 +63,14 @@ while (performance.now() < end && runs < maxRuns) {
     units += bars.length;
     s.dispose();
   } else {
-    const shared = mode === 'grid';
+    const shared = mode !== 'unshared';
+    const distinct = mode === 'distinct';
     const loops: EngineBarLoop[] = [];
     let loop = new EngineBarLoop({ baseTimeframe: '1m' });
     loops.push(loop);
-    variants(count).forEach((p, i) => {
+    (distinct ? drawDistinctVariants(count) : variants(count)).forEach((p, i) => {
       if (!shared && i > 0) loops.push((loop = new EngineBarLoop({ baseTimeframe: '1m' })));
-      const r = compileStrategy(GRID_STRATEGY, p);
+      const r = compileStrategy(distinct ? DISTINCT_GRID_STRATEGY : GRID_STRATEGY, p);
       if (!r.ok) throw new Error('compile');
       loop.add(
         createStrategyInstance({

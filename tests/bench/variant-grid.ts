@@ -43,3 +43,23 @@ export function drawGridVariants(n: number): Array<Record<string, number>> {
     };
   });
 }
+
+/**
+ * N variants of the grid strategy in which no two share an indicator (DESIGN.md's "no two
+ * variants share an indicator" case): every RSI, EMA, MACD and Bollinger configuration occurs
+ * once, so one bar loop updates 5 × N distinct indicators. Needs the wider parameter ranges of
+ * `DISTINCT_GRID_STRATEGY` (grid-workload.ts); at most 100 variants.
+ */
+export function drawDistinctVariants(n: number): Array<Record<string, number>> {
+  if (n > 100) throw new RangeError('at most 100 distinct variants');
+  return Array.from({ length: n }, (_, i) => ({
+    rsi: 5 + i,
+    fast: 5 + i,
+    slow: 120 + i,
+    mf: 5 + (i % 10),
+    ms: 26 + Math.floor(i / 10),
+    msig: 9,
+    bbp: 10 + i,
+    bbk: 2,
+  }));
+}
