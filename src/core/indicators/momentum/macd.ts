@@ -1,7 +1,8 @@
-import type { Candle } from '../../../shared/market';
 import type { IndicatorSource } from '../indicator-catalog';
+import type { Candle } from '../../../shared/market';
 import { IndicatorBase } from '../indicator';
 import { sourcePrice } from '../price-source';
+import { IndicatorBank, READY, SOURCE, type BankMember } from '../support/indicator-bank';
 
 /** Parameters of {@link Macd}, named as in the catalogue. */
 export interface MacdOptions {
@@ -11,11 +12,6 @@ export interface MacdOptions {
   source?: IndicatorSource;
 }
 
-/** Output slots, in catalogue order. */
-const MACD = 0;
-const SIGNAL = 1;
-const HISTOGRAM = 2;
-
 /**
  * MACD exactly as TA-Lib's TA_MACD computes it (checked against TA-Lib's regression table):
  * both EMAs start together on bar `slow`, each seeded with the simple average of its own last
@@ -23,13 +19,18 @@ const HISTOGRAM = 2;
  * signal line is an EMA of MACD seeded with the average of its first `signal` values;
  * histogram = MACD − signal. All three outputs appear on bar `slow + signal − 1`.
  * α = 2 / (n + 1) for every period (Tulip's special 0.15 / 0.075 for 12/26 is not used).
- * As in TA-Lib, fast > slow is swapped rather than refused.
+ * As in TA-Lib, fast > slow is swapped rather than refused. In a set with many MACDs the state
+ * moves into a {@link MacdBank} (same arithmetic).
  */
-export class Macd extends IndicatorBase {
+export class Macd extends IndicatorBase implements BankMember {
   public readonly fast: number;
   public readonly slow: number;
   public readonly signal: number;
   public readonly source: IndicatorSource;
+  /** @internal */
+  public bank: IndicatorBank<this> | null = null;
+  /** @internal */
+  public slot = -1;
   private readonly fastAlpha: number;
   private readonly slowAlpha: number;
   private readonly signalAlpha: number;
@@ -55,7 +56,15 @@ export class Macd extends IndicatorBase {
     this.signalAlpha = 2 / (signal + 1);
   }
 
+  public override get ready(): boolean {
+    return this.bank === null ? this.isReady : this.bank.isReady(this.slot);
+  }
+
   public update(bar: Candle): void {
+    if (this.bank !== null) {
+      this.bank.updateOne(this.slot, bar);
+      return;
+    }
     const x = sourcePrice(bar, this.source);
     const slow = this.slow;
     let macd: number;
@@ -81,12 +90,43 @@ export class Macd extends IndicatorBase {
       this.isReady = true;
     }
     const out = this.out;
-    out[MACD] = macd;
-    out[SIGNAL] = this.signalEma;
-    out[HISTOGRAM] = macd - this.signalEma;
+    out[0] = macd;
+    out[1] = this.signalEma;
+    out[2] = macd - this.signalEma;
+  }
+
+  public saveRecord(state: Float64Array, r: number): void {
+    state[r + READY] = this.isReady ? 1 : 0;
+    state[r + FAST] = this.fast;
+    state[r + SLOW] = this.slow;
+    state[r + SIGNAL] = this.signal;
+    state[r + FAST_ALPHA] = this.fastAlpha;
+    state[r + SLOW_ALPHA] = this.slowAlpha;
+    state[r + SIGNAL_ALPHA] = this.signalAlpha;
+    state[r + COUNT] = this.count;
+    state[r + FAST_SUM] = this.fastSum;
+    state[r + SLOW_SUM] = this.slowSum;
+    state[r + FAST_EMA] = this.fastEma;
+    state[r + SLOW_EMA] = this.slowEma;
+    state[r + SIGNAL_COUNT] = this.signalCount;
+    state[r + SIGNAL_SUM] = this.signalSum;
+    state[r + SIGNAL_EMA] = this.signalEma;
+  }
+
+  public loadRecord(state: Float64Array, r: number): void {
+    this.isReady = state[r + READY] === 1;
+    this.count = state[r + COUNT] as number;
+    this.fastSum = state[r + FAST_SUM] as number;
+    this.slowSum = state[r + SLOW_SUM] as number;
+    this.fastEma = state[r + FAST_EMA] as number;
+    this.slowEma = state[r + SLOW_EMA] as number;
+    this.signalCount = state[r + SIGNAL_COUNT] as number;
+    this.signalSum = state[r + SIGNAL_SUM] as number;
+    this.signalEma = state[r + SIGNAL_EMA] as number;
   }
 
   protected clear(): void {
+    this.bank?.clear(this.slot);
     this.count = 0;
     this.fastSum = 0;
     this.slowSum = 0;
@@ -95,5 +135,82 @@ export class Macd extends IndicatorBase {
     this.signalCount = 0;
     this.signalSum = 0;
     this.signalEma = 0;
+  }
+}
+
+const FAST = 2;
+const SLOW = 3;
+const SIGNAL = 4;
+const FAST_ALPHA = 5;
+const SLOW_ALPHA = 6;
+const SIGNAL_ALPHA = 7;
+const COUNT = 8;
+const FAST_SUM = 9;
+const SLOW_SUM = 10;
+const FAST_EMA = 11;
+const SLOW_EMA = 12;
+const SIGNAL_COUNT = 13;
+const SIGNAL_SUM = 14;
+const SIGNAL_EMA = 15;
+
+/** Many {@link Macd}s of one timeframe, a record each, updated by one loop. */
+export class MacdBank extends IndicatorBank<Macd> {
+  public constructor() {
+    super(16);
+  }
+
+  protected run(from: number, to: number, prices: Float64Array): void {
+    const state = this.state;
+    const stride = this.stride;
+    const outs = this.outs;
+    for (let i = from; i < to; i++) {
+      const r = i * stride;
+      const x = prices[state[r + SOURCE] as number] as number;
+      const slow = state[r + SLOW] as number;
+      const counted = state[r + COUNT] as number;
+      let fastEma: number;
+      let slowEma: number;
+      if (counted < slow) {
+        const count = counted + 1;
+        state[r + COUNT] = count;
+        const slowSum = (state[r + SLOW_SUM] as number) + x;
+        state[r + SLOW_SUM] = slowSum;
+        const fast = state[r + FAST] as number;
+        if (count > slow - fast) state[r + FAST_SUM] = (state[r + FAST_SUM] as number) + x;
+        if (count < slow) continue;
+        fastEma = (state[r + FAST_SUM] as number) / fast;
+        slowEma = slowSum / slow;
+      } else {
+        fastEma = state[r + FAST_EMA] as number;
+        slowEma = state[r + SLOW_EMA] as number;
+        fastEma += (state[r + FAST_ALPHA] as number) * (x - fastEma);
+        slowEma += (state[r + SLOW_ALPHA] as number) * (x - slowEma);
+      }
+      state[r + FAST_EMA] = fastEma;
+      state[r + SLOW_EMA] = slowEma;
+      const macd = fastEma - slowEma;
+      let signalEma = state[r + SIGNAL_EMA] as number;
+      if (state[r + READY] === 1) {
+        signalEma += (state[r + SIGNAL_ALPHA] as number) * (macd - signalEma);
+      } else {
+        const signalSum = (state[r + SIGNAL_SUM] as number) + macd;
+        state[r + SIGNAL_SUM] = signalSum;
+        const signalCount = (state[r + SIGNAL_COUNT] as number) + 1;
+        state[r + SIGNAL_COUNT] = signalCount;
+        const signal = state[r + SIGNAL] as number;
+        if (signalCount < signal) continue;
+        signalEma = signalSum / signal;
+        state[r + READY] = 1;
+      }
+      state[r + SIGNAL_EMA] = signalEma;
+      const out = outs[i] as Float64Array;
+      out[0] = macd;
+      out[1] = signalEma;
+      out[2] = macd - signalEma;
+    }
+  }
+
+  protected clearState(r: number): void {
+    for (let f = COUNT; f <= SIGNAL_EMA; f++) this.state[r + f] = 0;
   }
 }
