@@ -54,12 +54,17 @@ export class TimeframeIndicators {
   /** @internal Every indicator, in acquisition order (kept by {@link add} and {@link remove}). */
   public readonly indicators: Indicator[] = [];
   /**
-   * The members kept as objects, grouped by class in {@link SEGMENTS} order, with `ends[k]` the
-   * end of segment k: one array rather than one per class, since with a set per variant every
-   * object the bar loop touches is a cache miss.
+   * Members kept as objects, grouped by class in segment order (EMA, RSI, MACD, BB, SMA, the
+   * rest), each segment ending where the next begins: one array rather than one per class, and
+   * the ends in fields rather than an array, since with a set per variant every object the bar
+   * loop touches is a cache miss.
    */
   private readonly objects: Indicator[] = [];
-  private readonly ends = [0, 0, 0, 0, 0];
+  private emaEnd = 0;
+  private rsiEnd = 0;
+  private macdEnd = 0;
+  private bbEnd = 0;
+  private smaEnd = 0;
   // A field per bank: each call site in `update` then sees one class and is inlined.
   private emaBank: EmaBank | null = null;
   private rsiBank: RsiBank | null = null;
@@ -77,13 +82,12 @@ export class TimeframeIndicators {
   /** Feeds one closed bar of this timeframe to each indicator once. No allocation. */
   public update(bar: Candle): void {
     const objects = this.objects;
-    const ends = this.ends;
     let i = 0;
-    for (const end = ends[EMA] as number; i < end; i++) (objects[i] as Ema).update(bar);
-    for (const end = ends[RSI] as number; i < end; i++) (objects[i] as Rsi).update(bar);
-    for (const end = ends[MACD] as number; i < end; i++) (objects[i] as Macd).update(bar);
-    for (const end = ends[BB] as number; i < end; i++) (objects[i] as BollingerBands).update(bar);
-    for (const end = ends[SMA] as number; i < end; i++) (objects[i] as Sma).update(bar);
+    for (const end = this.emaEnd; i < end; i++) (objects[i] as Ema).update(bar);
+    for (const end = this.rsiEnd; i < end; i++) (objects[i] as Rsi).update(bar);
+    for (const end = this.macdEnd; i < end; i++) (objects[i] as Macd).update(bar);
+    for (const end = this.bbEnd; i < end; i++) (objects[i] as BollingerBands).update(bar);
+    for (const end = this.smaEnd; i < end; i++) (objects[i] as Sma).update(bar);
     for (; i < objects.length; i++) (objects[i] as Indicator).update(bar);
     let sources = this.sourcesRead;
     if (sources === 0) return;
@@ -139,8 +143,7 @@ export class TimeframeIndicators {
     const index = this.objects.indexOf(indicator);
     if (index < 0) return;
     this.objects.splice(index, 1);
-    for (let k = segmentOf(indicator); k < SEGMENTS; k++)
-      this.ends[k] = (this.ends[k] as number) - 1;
+    this.shiftEnds(segmentOf(indicator), -1);
   }
 
   /** Adds `member` as an object, or to its class's bank, made once the class has enough. */
@@ -156,16 +159,15 @@ export class TimeframeIndicators {
       return bank;
     }
     this.insert(segment, member);
-    const start = segment === 0 ? 0 : (this.ends[segment - 1] as number);
-    const end = this.ends[segment] as number;
-    if (end - start < BANK_MIN) return null;
+    const start = segment === 0 ? 0 : this.end(segment - 1);
+    const count = this.end(segment) - start;
+    if (count < BANK_MIN) return null;
     const made = makeBank();
-    for (const m of this.objects.splice(start, end - start) as M[]) {
+    for (const m of this.objects.splice(start, count) as M[]) {
       made.join(m);
       this.countSource(m, 1);
     }
-    for (let k = segment; k < SEGMENTS; k++)
-      this.ends[k] = (this.ends[k] as number) - (end - start);
+    this.shiftEnds(segment, -count);
     return made;
   }
 
@@ -175,8 +177,22 @@ export class TimeframeIndicators {
       this.objects.push(indicator);
       return;
     }
-    this.objects.splice(this.ends[segment] as number, 0, indicator);
-    for (let k = segment; k < SEGMENTS; k++) this.ends[k] = (this.ends[k] as number) + 1;
+    this.objects.splice(this.end(segment), 0, indicator);
+    this.shiftEnds(segment, 1);
+  }
+
+  /** Where segment k ends in {@link objects} (k < SEGMENTS). */
+  private end(k: number): number {
+    return [this.emaEnd, this.rsiEnd, this.macdEnd, this.bbEnd, this.smaEnd][k] as number;
+  }
+
+  /** Moves the ends of segment `from` and every later one by `delta`. */
+  private shiftEnds(from: number, delta: number): void {
+    if (from <= EMA) this.emaEnd += delta;
+    if (from <= RSI) this.rsiEnd += delta;
+    if (from <= MACD) this.macdEnd += delta;
+    if (from <= BB) this.bbEnd += delta;
+    if (from <= SMA) this.smaEnd += delta;
   }
 
   private countSource(member: BankMember, delta: number): void {
