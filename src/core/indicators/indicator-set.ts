@@ -38,8 +38,8 @@ interface Entry {
 }
 
 /**
- * The distinct indicators of one timeframe, in acquisition order: the bar loop holds this object
- * per timeframe and updates it directly, without a lookup per bar.
+ * The distinct indicators of one timeframe: the bar loop holds this object per timeframe and
+ * updates it directly, without a lookup per bar.
  *
  * Why not one loop over the indicators: across many classes `update` is a megamorphic call V8
  * can neither inline nor predict — measured, the dispatch cost as much as the arithmetic. So
@@ -239,8 +239,9 @@ function removeFrom(array: readonly Indicator[], indicator: Indicator): void {
  * The indicators of all strategy instances, each identical (type, params, source, timeframe)
  * computed once: acquiring a key that is already held returns the same instance, and
  * `update` advances each distinct indicator once per bar however many variants read it.
- * Indicators are kept per timeframe in acquisition order, so updates run in a deterministic
- * order. An indicator lives while at least one lease on it is undisposed.
+ * Indicators are kept per timeframe ({@link TimeframeIndicators}: grouped by class, many of a
+ * class in a bank); each one's values depend on its own bars only, so the order of updates
+ * changes no value. An indicator lives while at least one lease on it is undisposed.
  */
 export class IndicatorSet {
   private readonly entries = new Map<string, Entry>();
