@@ -37,25 +37,6 @@ export class ReturnMoments {
     if (r < 0) this._downsideSq += r * r;
   }
 
-  /**
-   * {@link add} of a zero return, step for step the same arithmetic (so the sums are identical
-   * to the last digit) with the terms that vanish for r = 0 left out.
-   */
-  public addZero(): void {
-    const n1 = this._n;
-    const n = n1 + 1;
-    const delta = 0 - this._mean;
-    const deltaN = delta / n;
-    const deltaN2 = deltaN * deltaN;
-    const term1 = delta * deltaN * n1;
-    this._mean += deltaN;
-    this._m4 +=
-      term1 * deltaN2 * (n * n - 3 * n + 3) + 6 * deltaN2 * this._m2 - 4 * deltaN * this._m3;
-    this._m3 += term1 * deltaN * (n - 2) - 3 * deltaN * this._m2;
-    this._m2 += term1;
-    this._n = n;
-  }
-
   /** The running sums, for a checkpoint. */
   public state(): ReturnMomentsState {
     return {

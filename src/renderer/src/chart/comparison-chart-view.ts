@@ -1,12 +1,12 @@
-import { LineSeries, type IChartApi, type ISeriesApi, type Time } from 'lightweight-charts';
+import { LineSeries, type IChartApi, type ISeriesApi } from 'lightweight-charts';
 import { alignEquityCurves, type EquityPoint } from '../../../shared/equity-thinning';
 import { sec } from './chart-data';
+import { mirrorVisibleRange } from './visible-range-attributes';
 import { comparisonColors, createDarkChart } from './chart-theme';
 
 type EquityPoints = readonly EquityPoint[];
 
 /** Epoch ms of a chart time (the chart is fed UTC seconds). */
-const ms = (time: Time): number => (time as number) * 1000;
 
 /** One curve of the comparison and its colour. */
 export interface ComparedCurve {
@@ -38,6 +38,8 @@ export class ComparisonChartView {
   private series: Array<ISeriesApi<'Line'>> = [];
   /** Whitespace at every time of the grid: it puts the grid's empty slots on the time axis. */
   private readonly grid: ISeriesApi<'Line'>;
+  /** Keeps `data-visible-from` / `data-visible-to` current (see mirrorVisibleRange). */
+  private readonly onVisibleRange: () => void;
   private curves: ReadonlyArray<{ label: string; points: EquityPoints }> = [];
   /** Slots the shown curves were aligned to (0: not laid out yet, drawn on their own times). */
   private slots = 0;
@@ -52,7 +54,7 @@ export class ComparisonChartView {
       crosshairMarkerVisible: false,
     });
     this.chart.timeScale().subscribeSizeChange(this.onResize);
-    this.chart.timeScale().subscribeVisibleTimeRangeChange(this.onVisibleRange);
+    this.onVisibleRange = mirrorVisibleRange(this.chart, this.container);
   }
 
   /** Replaces the curves; returns each with the colour it is drawn in, no two alike. */
@@ -115,12 +117,5 @@ export class ComparisonChartView {
     const slots = this.slotsFor(width);
     if (slots !== this.slots && this.curves.length > 0) this.draw(slots);
     else this.chart.timeScale().fitContent();
-  };
-
-  private readonly onVisibleRange = (): void => {
-    const range = this.chart.timeScale().getVisibleRange();
-    const d = this.container.dataset;
-    d['visibleFrom'] = range === null ? '' : String(ms(range.from));
-    d['visibleTo'] = range === null ? '' : String(ms(range.to));
   };
 }

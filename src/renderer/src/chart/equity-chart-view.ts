@@ -1,6 +1,7 @@
-import { AreaSeries, type IChartApi, type ISeriesApi, type Time } from 'lightweight-charts';
+import { AreaSeries, type IChartApi, type ISeriesApi } from 'lightweight-charts';
 import { thinEquityCurve, type EquityPoint } from '../../../shared/equity-thinning';
 import { sec } from './chart-data';
+import { mirrorVisibleRange } from './visible-range-attributes';
 import { createDarkChart, DRAWDOWN_COLOR, EQUITY_COLOR } from './chart-theme';
 
 type EquityPoints = readonly EquityPoint[];
@@ -12,7 +13,6 @@ type EquityPoints = readonly EquityPoint[];
 const PIXELS_PER_BUCKET = 1.5;
 
 /** Epoch ms of a chart time (the chart is fed UTC seconds). */
-const ms = (time: Time): number => (time as number) * 1000;
 
 /**
  * The performance mode: equity at each bar's close in the top pane, drawdown below its running
@@ -30,6 +30,8 @@ export class PerformanceChartView {
   private readonly chart: IChartApi;
   private readonly equity: ISeriesApi<'Area'>;
   private readonly drawdown: ISeriesApi<'Area'>;
+  /** Keeps `data-visible-from` / `data-visible-to` current (see mirrorVisibleRange). */
+  private readonly onVisibleRange: () => void;
   private points: EquityPoints = [];
   /** Buckets the shown points were thinned to (0: the plot had no width yet, drawn whole). */
   private buckets = 0;
@@ -60,7 +62,7 @@ export class PerformanceChartView {
     );
     this.chart.panes()[0]?.setStretchFactor(2);
     this.chart.timeScale().subscribeSizeChange(this.onResize);
-    this.chart.timeScale().subscribeVisibleTimeRangeChange(this.onVisibleRange);
+    this.onVisibleRange = mirrorVisibleRange(this.chart, this.container);
   }
 
   /** Draws `points` (the whole curve: set once, not per point), all of it in view. */
@@ -99,12 +101,5 @@ export class PerformanceChartView {
     const buckets = this.bucketsFor(width);
     if (buckets !== this.buckets && this.points.length > 0) this.draw(buckets);
     else this.chart.timeScale().fitContent();
-  };
-
-  private readonly onVisibleRange = (): void => {
-    const range = this.chart.timeScale().getVisibleRange();
-    const d = this.container.dataset;
-    d['visibleFrom'] = range === null ? '' : String(ms(range.from));
-    d['visibleTo'] = range === null ? '' : String(ms(range.to));
   };
 }
