@@ -30,6 +30,7 @@ import {
 } from './instance-checkpoint';
 import { entryOrderFor, paperAccountFor } from './risk-orders';
 import { TimeframeRoller } from './timeframe-roller';
+import { timeOrNull } from '../time/unknown-time';
 
 /** An execution client the engine drives bar by bar (the paper exchange; later a live venue's mirror). */
 export interface BarDrivenExecution extends ExecutionClient {
@@ -288,7 +289,7 @@ export class StrategyInstance implements Disposable {
     return {
       version: INSTANCE_CHECKPOINT_VERSION,
       variantId: this.id,
-      time: pending?.time ?? orNull(this._lastBarTime),
+      time: pending?.time ?? timeOrNull(this._lastBarTime),
       barsSeen: pending?.barsSeen ?? this._bars,
       warm: pending?.warm ?? this._warm,
       readyStreak: pending?.readyStreak ?? this._readyStreak,
@@ -504,7 +505,7 @@ export class StrategyInstance implements Disposable {
     this.sink?.onOrder?.({
       variantId: this.id,
       orderId: rejection.orderId,
-      time: rejection.time ?? orNull(this._time),
+      time: rejection.time ?? timeOrNull(this._time),
       status: 'rejected',
       kind: null,
       side: null,
@@ -522,11 +523,6 @@ export class StrategyInstance implements Disposable {
     this.metrics.onTradeClosed(trade.netPnl);
     this.sink?.onTrade?.({ ...trade, variantId: this.id });
   }
-}
-
-/** A time kept as NaN until known, as the null records and checkpoints speak. */
-function orNull(time: number): number | null {
-  return Number.isNaN(time) ? null : time;
 }
 
 /** The entry order for a size that ignores cash, frozen to the last level: it is shared. */

@@ -19,6 +19,7 @@ import { assertFinite } from './statistic';
 import { TradeTally } from './trade-tally';
 import { assertTrialStats, type TrialStats } from './trial-stats';
 import { winRate } from './win-rate';
+import { timeOrNull } from '../time/unknown-time';
 
 const MINUTES_PER_YEAR = 525_600;
 
@@ -53,8 +54,7 @@ export class MetricsTracker implements PerformanceState {
   private _equity: number;
   private _bars = 0;
   private _exposedBars = 0;
-  // NaN, not null, before the first bar: a field that only ever holds numbers stores them in
-  // place, one that may hold null boxes every new time (an allocation per bar per variant).
+  // NaN before the first bar, not null (see timeOrNull).
   private _firstTime = Number.NaN;
   private _lastTime = Number.NaN;
 
@@ -83,10 +83,10 @@ export class MetricsTracker implements PerformanceState {
     return this._exposedBars;
   }
   public get firstTime(): number | null {
-    return orNull(this._firstTime);
+    return timeOrNull(this._firstTime);
   }
   public get lastTime(): number | null {
-    return orNull(this._lastTime);
+    return timeOrNull(this._lastTime);
   }
 
   /**
@@ -137,8 +137,8 @@ export class MetricsTracker implements PerformanceState {
     const calmar = calmarRatio(this);
     const sample = sharpeSample(this);
     return {
-      firstTime: orNull(this._firstTime),
-      lastTime: orNull(this._lastTime),
+      firstTime: timeOrNull(this._firstTime),
+      lastTime: timeOrNull(this._lastTime),
       bars: this._bars,
       periodsPerYear: this.periodsPerYear,
       initialEquity: this.initialEquity,
@@ -184,8 +184,8 @@ export class MetricsTracker implements PerformanceState {
       equity: this._equity,
       bars: this._bars,
       exposedBars: this._exposedBars,
-      firstTime: orNull(this._firstTime),
-      lastTime: orNull(this._lastTime),
+      firstTime: timeOrNull(this._firstTime),
+      lastTime: timeOrNull(this._lastTime),
       returns: this.returns.state(),
       drawdown: this.drawdown.state(),
       trades: this.trades.state(),
@@ -228,9 +228,4 @@ export class MetricsTracker implements PerformanceState {
     this._firstTime = Number.NaN;
     this._lastTime = Number.NaN;
   }
-}
-
-/** A time kept as NaN until known, as the null the API speaks. */
-function orNull(time: number): number | null {
-  return Number.isNaN(time) ? null : time;
 }

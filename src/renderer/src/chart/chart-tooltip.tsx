@@ -4,24 +4,30 @@ import type { MarkerHover } from './strategy-chart-view';
 
 const WIDTH = 300;
 
-function IndicatorValues({ values }: { values: MarkerHover['indicators'] }): React.JSX.Element {
+/** One row per named value; the test ids say which list it is (`signal-term`, `signal-indicator`). */
+function NamedValueRows({
+  rows,
+  testId,
+  nameAttribute,
+}: {
+  rows: ReadonlyArray<{ readonly name: string; readonly value: number }>;
+  testId: string;
+  nameAttribute: 'data-term' | 'data-name';
+}): React.JSX.Element {
   return (
-    <table className="why-indicators" data-testid="signal-indicators">
-      <caption>indicators on that bar</caption>
-      <tbody>
-        {values.map((v) => (
-          <tr
-            key={v.name}
-            data-testid="signal-indicator"
-            data-name={v.name}
-            data-value={String(v.value)}
-          >
-            <th>{v.name}</th>
-            <td>{formatValue(v.value)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <tbody>
+      {rows.map((r) => (
+        <tr
+          key={r.name}
+          data-testid={testId}
+          {...{ [nameAttribute]: r.name }}
+          data-value={String(r.value)}
+        >
+          <th>{r.name}</th>
+          <td>{formatValue(r.value)}</td>
+        </tr>
+      ))}
+    </tbody>
   );
 }
 
@@ -54,21 +60,22 @@ export function ChartTooltip({
         </div>
         <pre data-testid="signal-expression">{signal.expression}</pre>
         <table>
-          <tbody>
-            {signal.terms.map((t) => (
-              <tr
-                key={t.text}
-                data-testid="signal-term"
-                data-term={t.text}
-                data-value={String(t.value)}
-              >
-                <th>{t.text}</th>
-                <td>{formatValue(t.value)}</td>
-              </tr>
-            ))}
-          </tbody>
+          <NamedValueRows
+            rows={signal.terms.map((t) => ({ name: t.text, value: t.value }))}
+            testId="signal-term"
+            nameAttribute="data-term"
+          />
         </table>
-        {hover.indicators.length > 0 && <IndicatorValues values={hover.indicators} />}
+        {hover.indicators.length > 0 && (
+          <table className="why-indicators" data-testid="signal-indicators">
+            <caption>indicators on that bar</caption>
+            <NamedValueRows
+              rows={hover.indicators}
+              testId="signal-indicator"
+              nameAttribute="data-name"
+            />
+          </table>
+        )}
       </div>
     );
   }
