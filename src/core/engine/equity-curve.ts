@@ -16,19 +16,29 @@ export class EquityCurve {
     return this.count;
   }
 
+  /**
+   * Makes room for `more` points beyond those held, at once: a run that knows its length (a
+   * backtest's bars) never regrows, copies or leaves halves of arrays to collect on the way.
+   */
+  public reserve(more: number): void {
+    if (this.count + more > this.times.length) this.grow(this.count + more);
+  }
+
   /** Appends one bar's open time and its equity at the close. */
   public push(time: number, equity: number): void {
-    if (this.count === this.times.length) {
-      const times = new Float64Array(this.count * 2);
-      const values = new Float64Array(this.count * 2);
-      times.set(this.times);
-      values.set(this.values);
-      this.times = times;
-      this.values = values;
-    }
+    if (this.count === this.times.length) this.grow(this.count * 2);
     this.times[this.count] = time;
     this.values[this.count] = equity;
     this.count++;
+  }
+
+  private grow(capacity: number): void {
+    const times = new Float64Array(capacity);
+    const values = new Float64Array(capacity);
+    times.set(this.times.subarray(0, this.count));
+    values.set(this.values.subarray(0, this.count));
+    this.times = times;
+    this.values = values;
   }
 
   /** The curve as plain points (allocates: for results and the API, not the bar path). */

@@ -1,4 +1,4 @@
-import type { Candle, Timeframe } from '../../shared/market';
+import { TIMEFRAME_MS, type Candle, type Timeframe } from '../../shared/market';
 import {
   createStrategyInstance,
   EngineBarLoop,
@@ -79,6 +79,10 @@ export class BacktestSession {
   /** Runs every bar of `bars` (the hot loop: no per-bar work besides the engine's). */
   public pushAll(bars: readonly Candle[]): void {
     const loop = this.loop;
+    // One equity point per closed bar of the strategy's timeframe: room for all of them now.
+    const perPoint =
+      TIMEFRAME_MS[this.spec.strategy.timeframe] / TIMEFRAME_MS[this.spec.baseTimeframe];
+    this.curve.reserve(Math.ceil(bars.length / perPoint) + 1);
     for (let i = 0; i < bars.length; i++) loop.onClosedBar(bars[i] as Candle);
     this.traded += bars.length;
   }
