@@ -113,6 +113,8 @@ export const MetricsCheckpointSchema = z.object({
     m3: double,
     m4: double,
     downsideSq: double,
+    /** Pending zero returns (absent in checkpoints written before they were deferred). */
+    zeros: count.default(0),
   }),
   /** Peak is −∞ before the first mark. */
   drawdown: z.object({ peak: double, maxDrawdown: double }),
@@ -269,6 +271,7 @@ export function encodeMetricsState(s: MetricsTrackerState): MetricsCheckpoint {
       m3: encodeDouble(r.m3),
       m4: encodeDouble(r.m4),
       downsideSq: encodeDouble(r.downsideSq),
+      zeros: r.zeros,
     },
     drawdown: {
       peak: encodeDouble(s.drawdown.peak),
@@ -303,6 +306,7 @@ export function decodeMetricsState(c: MetricsCheckpoint): MetricsTrackerState {
       m3: decodeDouble(r.m3),
       m4: decodeDouble(r.m4),
       downsideSq: decodeDouble(r.downsideSq),
+      zeros: r.zeros,
     },
     drawdown: {
       peak: decodeDouble(c.drawdown.peak),

@@ -6,6 +6,8 @@ export interface ReturnMomentsState {
   readonly m3: number;
   readonly m4: number;
   readonly downsideSq: number;
+  /** Zero returns counted but not yet combined into the sums above (in `count` neither). */
+  readonly zeros: number;
 }
 
 /** A {@link DrawdownTracker}'s peak (−∞ before the first mark) and maximum drawdown so far. */

@@ -107,7 +107,7 @@ export class MetricsTracker implements PerformanceState {
     if (equity === previous) {
       // Most bars of a flat account: return 0, and the drawdown cannot change (equity was marked
       // already). The checks above make the moments' own checks redundant.
-      this.returns.add(0);
+      this.returns.addZero();
     } else {
       // A wiped-out account (E = 0) stays at −100%: its later bars are flat periods, not 0/0.
       this.returns.add(previous > 0 ? equity / previous - 1 : 0);
