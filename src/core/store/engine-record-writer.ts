@@ -8,6 +8,7 @@ import type { MetricSnapshot } from '../metrics';
 import type { Db } from './database';
 import { MetricSnapshotRepository, type StoredMetricSnapshot } from './metric-snapshot-repository';
 import { OrderRepository } from './order-repository';
+import { RecordStreams } from './record-batch';
 import { SignalRepository } from './signal-repository';
 import { TradeRepository } from './trade-repository';
 
@@ -40,6 +41,7 @@ export class EngineRecordWriter implements EngineRecordSink {
   private readonly tradeRepo: TradeRepository;
   private readonly signalRepo: SignalRepository;
   private readonly snapshotRepo: MetricSnapshotRepository;
+  private readonly streams: RecordStreams;
   private readonly maxBuffered: number;
   private ordersWritten = 0;
   private signalsWritten = 0;
@@ -50,20 +52,25 @@ export class EngineRecordWriter implements EngineRecordSink {
     public readonly runId: string,
     options: EngineRecordWriterOptions = {},
   ) {
-    this.orderRepo = new OrderRepository(db);
-    this.tradeRepo = new TradeRepository(db);
-    this.signalRepo = new SignalRepository(db);
-    this.snapshotRepo = new MetricSnapshotRepository(db);
+    this.streams = new RecordStreams(db);
+    this.orderRepo = new OrderRepository(db, this.streams);
+    this.tradeRepo = new TradeRepository(db, this.streams);
+    this.signalRepo = new SignalRepository(db, this.streams);
+    this.snapshotRepo = new MetricSnapshotRepository(db, this.streams);
     this.maxBuffered = Math.max(1, options.maxBuffered ?? 1_000);
     if (options.continueRun === true) {
-      const next = (table: 'orders' | 'signals'): number =>
+      // The run's last seq from the end of its (run, seq, stream) index: no scan of its rows.
+      const next = (table: 'order_log' | 'signal_log'): number =>
         (
           db
-            .prepare(`SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM ${table} WHERE run_id = ?`)
+            .prepare(
+              `SELECT COALESCE(MAX(seq) + 1, 0) AS n FROM ${table}
+               WHERE run = (SELECT run FROM record_runs WHERE run_id = ?)`,
+            )
             .get(runId) as { n: number }
         ).n;
-      this.ordersWritten = next('orders');
-      this.signalsWritten = next('signals');
+      this.ordersWritten = next('order_log');
+      this.signalsWritten = next('signal_log');
     }
   }
 
@@ -101,6 +108,8 @@ export class EngineRecordWriter implements EngineRecordSink {
   /** Writes everything buffered in one transaction. */
   public flush(): void {
     if (this.buffered === 0) return;
+    // Keys are looked up again in each batch's transaction (see RecordStreams.forget).
+    this.streams.forget();
     this.db.transaction(() => {
       this.orderRepo.insert(this.runId, this.orders, this.ordersWritten);
       this.tradeRepo.insert(this.runId, this.trades);

@@ -1,5 +1,6 @@
 import type { MetricSnapshot } from '../metrics';
 import type { Db } from './database';
+import { BatchInsert, RecordStreams } from './record-batch';
 
 /** One variant's metrics at one bar time. */
 export interface StoredMetricSnapshot {
@@ -12,13 +13,25 @@ export interface StoredMetricSnapshot {
 
 /** Metric snapshots of backtest runs and live variants (JSON-safe objects stored as JSON). */
 export class MetricSnapshotRepository {
-  private readonly insertStmt;
+  private readonly inserter: BatchInsert<StoredMetricSnapshot>;
   private readonly latestStmt;
+  private readonly streams: RecordStreams;
+  private readonly ownStreams: boolean;
 
-  public constructor(private readonly db: Db) {
-    this.insertStmt = db.prepare(
-      `INSERT OR REPLACE INTO metric_snapshots (run_id, variant_id, time, snapshot)
-       VALUES (?, ?, ?, ?)`,
+  /** `streams`: shared with the other record repositories of one writer, which resets it per batch. */
+  public constructor(
+    private readonly db: Db,
+    streams?: RecordStreams,
+  ) {
+    this.streams = streams ?? new RecordStreams(db);
+    this.ownStreams = streams === undefined;
+    // A later row of a multi-row INSERT OR REPLACE replaces an earlier one with the same key, as
+    // one statement per row did.
+    this.inserter = new BatchInsert(
+      db,
+      'snapshot_log',
+      ['run', 'stream', 'time', 'snapshot'],
+      'INSERT OR REPLACE',
     );
     this.latestStmt = db.prepare(
       `SELECT * FROM metric_snapshots WHERE run_id = ? AND variant_id = ?
@@ -28,10 +41,15 @@ export class MetricSnapshotRepository {
 
   /** Stores snapshots in one transaction; a second one for the same bar replaces the first. */
   public insert(snapshots: readonly StoredMetricSnapshot[]): void {
+    if (snapshots.length === 0) return;
     this.db.transaction(() => {
-      for (const s of snapshots) {
-        this.insertStmt.run(s.runId, s.variantId, s.time, JSON.stringify(s.snapshot));
-      }
+      if (this.ownStreams) this.streams.forget();
+      this.inserter.run(snapshots, (a, at, s) => {
+        a[at] = this.streams.runKey(s.runId);
+        a[at + 1] = this.streams.streamKey(s.runId, s.variantId);
+        a[at + 2] = s.time;
+        a[at + 3] = JSON.stringify(s.snapshot);
+      });
     })();
   }
 

@@ -232,4 +232,149 @@ export const MIGRATIONS: readonly Migration[] = [
     // the open time of the bar it happened at (epoch ms), null when no bar applies.
     sql: `ALTER TABLE alerts ADD COLUMN bar_time INTEGER;`,
   },
+  {
+    version: 6,
+    name: 'engine records in insertion order',
+    // Storing records was nearly all the live path's cost: wide rows clustered by (run_id TEXT,
+    // variant_id TEXT, seq) put each of 100–1,000 interleaved variants' rows in a different place
+    // of the B-tree, so every commit rewrote a page per variant and table. Rows now go to rowid
+    // tables in the order they are written, with small integer keys for the run and the (run,
+    // variant) pair; each table's old key stays unique through a narrow index that leads with
+    // what grows as the run goes on (seq, trade id, bar time), so it is appended to as well.
+    // Views with the old tables' names and columns keep every reader's SQL and results.
+    sql: `
+      CREATE TABLE record_runs (
+        run    INTEGER PRIMARY KEY,
+        run_id TEXT    NOT NULL UNIQUE
+      );
+      CREATE TABLE record_variants (
+        stream     INTEGER PRIMARY KEY,
+        run        INTEGER NOT NULL,
+        variant_id TEXT    NOT NULL,
+        UNIQUE (run, variant_id)
+      );
+      INSERT INTO record_runs (run_id)
+        SELECT run_id FROM orders
+        UNION SELECT run_id FROM trades
+        UNION SELECT run_id FROM signals
+        UNION SELECT run_id FROM metric_snapshots
+        ORDER BY 1;
+      INSERT INTO record_variants (run, variant_id)
+        SELECT r.run, k.variant_id FROM (
+          SELECT run_id, variant_id FROM orders
+          UNION SELECT run_id, variant_id FROM trades
+          UNION SELECT run_id, variant_id FROM signals
+          UNION SELECT run_id, variant_id FROM metric_snapshots
+        ) k JOIN record_runs r ON r.run_id = k.run_id
+        ORDER BY r.run, k.variant_id;
+      CREATE TEMP VIEW old_keys AS
+        SELECT r.run_id, v.variant_id, v.run, v.stream
+        FROM record_variants v JOIN record_runs r ON r.run = v.run;
+
+      CREATE TABLE order_log (
+        run           INTEGER NOT NULL,
+        stream        INTEGER NOT NULL,
+        seq           INTEGER NOT NULL,
+        order_id      INTEGER NOT NULL,
+        time          INTEGER,
+        status        TEXT    NOT NULL,
+        kind          TEXT,
+        side          TEXT,
+        reason        TEXT    NOT NULL,
+        reject_reason TEXT,
+        message       TEXT
+      );
+      INSERT INTO order_log
+        SELECT k.run, k.stream, o.seq, o.order_id, o.time, o.status, o.kind, o.side, o.reason,
+               o.reject_reason, o.message
+        FROM orders o JOIN old_keys k USING (run_id, variant_id)
+        ORDER BY k.run, o.seq, k.stream;
+      DROP TABLE orders;
+      CREATE UNIQUE INDEX order_log_key ON order_log (run, seq, stream);
+      CREATE VIEW orders AS
+        SELECT r.run_id, v.variant_id, o.order_id, o.seq, o.time, o.status, o.kind, o.side,
+               o.reason, o.reject_reason, o.message
+        FROM order_log o
+        JOIN record_runs r ON r.run = o.run
+        JOIN record_variants v ON v.stream = o.stream;
+
+      CREATE TABLE trade_log (
+        run          INTEGER NOT NULL,
+        stream       INTEGER NOT NULL,
+        trade_id     INTEGER NOT NULL,
+        side         TEXT    NOT NULL,
+        quantity     REAL    NOT NULL,
+        leverage     REAL    NOT NULL,
+        entry_time   INTEGER NOT NULL,
+        entry_price  REAL    NOT NULL,
+        entry_reason TEXT    NOT NULL,
+        exit_time    INTEGER NOT NULL,
+        exit_price   REAL    NOT NULL,
+        exit_reason  TEXT    NOT NULL,
+        gross_pnl    REAL    NOT NULL,
+        fee          REAL    NOT NULL,
+        net_pnl      REAL    NOT NULL,
+        margin       REAL    NOT NULL,
+        roi_pct      REAL    NOT NULL
+      );
+      INSERT INTO trade_log
+        SELECT k.run, k.stream, t.trade_id, t.side, t.quantity, t.leverage, t.entry_time,
+               t.entry_price, t.entry_reason, t.exit_time, t.exit_price, t.exit_reason,
+               t.gross_pnl, t.fee, t.net_pnl, t.margin, t.roi_pct
+        FROM trades t JOIN old_keys k USING (run_id, variant_id)
+        ORDER BY k.run, t.exit_time, k.stream, t.trade_id;
+      DROP TABLE trades;
+      CREATE UNIQUE INDEX trade_log_key ON trade_log (run, trade_id, stream);
+      CREATE INDEX trade_log_by_exit_time ON trade_log (exit_time);
+      CREATE VIEW trades AS
+        SELECT r.run_id, v.variant_id, t.trade_id, t.side, t.quantity, t.leverage, t.entry_time,
+               t.entry_price, t.entry_reason, t.exit_time, t.exit_price, t.exit_reason,
+               t.gross_pnl, t.fee, t.net_pnl, t.margin, t.roi_pct
+        FROM trade_log t
+        JOIN record_runs r ON r.run = t.run
+        JOIN record_variants v ON v.stream = t.stream;
+
+      CREATE TABLE signal_log (
+        run      INTEGER NOT NULL,
+        stream   INTEGER NOT NULL,
+        seq      INTEGER NOT NULL,
+        time     INTEGER NOT NULL,
+        rule     TEXT    NOT NULL,
+        action   TEXT    NOT NULL,
+        order_id INTEGER,
+        terms    TEXT    NOT NULL
+      );
+      INSERT INTO signal_log
+        SELECT k.run, k.stream, s.seq, s.time, s.rule, s.action, s.order_id, s.terms
+        FROM signals s JOIN old_keys k USING (run_id, variant_id)
+        ORDER BY k.run, s.seq, k.stream;
+      DROP TABLE signals;
+      CREATE UNIQUE INDEX signal_log_key ON signal_log (run, seq, stream);
+      CREATE VIEW signals AS
+        SELECT r.run_id, v.variant_id, s.seq, s.time, s.rule, s.action, s.order_id, s.terms
+        FROM signal_log s
+        JOIN record_runs r ON r.run = s.run
+        JOIN record_variants v ON v.stream = s.stream;
+
+      CREATE TABLE snapshot_log (
+        run      INTEGER NOT NULL,
+        stream   INTEGER NOT NULL,
+        time     INTEGER NOT NULL,
+        snapshot TEXT    NOT NULL
+      );
+      INSERT INTO snapshot_log
+        SELECT k.run, k.stream, m.time, m.snapshot
+        FROM metric_snapshots m JOIN old_keys k USING (run_id, variant_id)
+        ORDER BY k.run, m.time, k.stream;
+      DROP TABLE metric_snapshots;
+      CREATE UNIQUE INDEX snapshot_log_key ON snapshot_log (run, time, stream);
+      CREATE VIEW metric_snapshots AS
+        SELECT r.run_id, v.variant_id, m.time, m.snapshot
+        FROM snapshot_log m
+        JOIN record_runs r ON r.run = m.run
+        JOIN record_variants v ON v.stream = m.stream;
+
+      DROP VIEW old_keys;
+    `,
+  },
 ];

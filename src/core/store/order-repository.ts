@@ -1,17 +1,34 @@
 import type { OrderRecord } from '../engine/engine-records';
 import type { Db } from './database';
+import { BatchInsert, RecordStreams } from './record-batch';
 
 /** Order events (submissions and rejections) of backtest runs and live variants. */
 export class OrderRepository {
-  private readonly insertStmt;
+  private readonly inserter: BatchInsert<OrderRecord>;
   private readonly listStmt;
+  private readonly streams: RecordStreams;
+  private readonly ownStreams: boolean;
 
-  public constructor(private readonly db: Db) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO orders (run_id, variant_id, order_id, seq, time, status, kind, side, reason,
-         reject_reason, message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+  /** `streams`: shared with the other record repositories of one writer, which resets it per batch. */
+  public constructor(
+    private readonly db: Db,
+    streams?: RecordStreams,
+  ) {
+    this.streams = streams ?? new RecordStreams(db);
+    this.ownStreams = streams === undefined;
+    this.inserter = new BatchInsert(db, 'order_log', [
+      'run',
+      'stream',
+      'seq',
+      'order_id',
+      'time',
+      'status',
+      'kind',
+      'side',
+      'reason',
+      'reject_reason',
+      'message',
+    ]);
     this.listStmt = db.prepare('SELECT * FROM orders WHERE run_id = ? ORDER BY variant_id, seq');
   }
 
@@ -20,21 +37,22 @@ export class OrderRepository {
    * and variant (a writer that flushes in batches passes how many it wrote before).
    */
   public insert(runId: string, orders: readonly OrderRecord[], firstSeq = 0): void {
+    if (orders.length === 0) return;
     this.db.transaction(() => {
-      orders.forEach((o, i) => {
-        this.insertStmt.run(
-          runId,
-          o.variantId,
-          o.orderId,
-          firstSeq + i,
-          o.time,
-          o.status,
-          o.kind,
-          o.side,
-          o.reason,
-          o.rejectReason,
-          o.message,
-        );
+      if (this.ownStreams) this.streams.forget();
+      const run = this.streams.runKey(runId);
+      this.inserter.run(orders, (a, at, o, i) => {
+        a[at] = run;
+        a[at + 1] = this.streams.streamKey(runId, o.variantId);
+        a[at + 2] = firstSeq + i;
+        a[at + 3] = o.orderId;
+        a[at + 4] = o.time;
+        a[at + 5] = o.status;
+        a[at + 6] = o.kind;
+        a[at + 7] = o.side;
+        a[at + 8] = o.reason;
+        a[at + 9] = o.rejectReason;
+        a[at + 10] = o.message;
       });
     })();
   }

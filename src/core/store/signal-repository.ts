@@ -1,17 +1,32 @@
 import type { SignalRecord } from '../engine/engine-records';
 import type { Db } from './database';
+import { BatchInsert, RecordStreams } from './record-batch';
 
 /** Fired rules with their terms' values ("why it fired") of backtest runs and live variants. */
 export class SignalRepository {
-  private readonly insertStmt;
+  private readonly inserter: BatchInsert<SignalRecord>;
   private readonly listStmt;
   private readonly listVariantStmt;
+  private readonly streams: RecordStreams;
+  private readonly ownStreams: boolean;
 
-  public constructor(private readonly db: Db) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO signals (run_id, variant_id, seq, time, rule, action, order_id, terms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+  /** `streams`: shared with the other record repositories of one writer, which resets it per batch. */
+  public constructor(
+    private readonly db: Db,
+    streams?: RecordStreams,
+  ) {
+    this.streams = streams ?? new RecordStreams(db);
+    this.ownStreams = streams === undefined;
+    this.inserter = new BatchInsert(db, 'signal_log', [
+      'run',
+      'stream',
+      'seq',
+      'time',
+      'rule',
+      'action',
+      'order_id',
+      'terms',
+    ]);
     this.listStmt = db.prepare('SELECT * FROM signals WHERE run_id = ? ORDER BY variant_id, seq');
     this.listVariantStmt = db.prepare(
       'SELECT * FROM signals WHERE run_id = ? AND variant_id = ? ORDER BY seq',
@@ -20,18 +35,19 @@ export class SignalRepository {
 
   /** Stores `signals` of run `runId` in one transaction, numbered from `firstSeq`. */
   public insert(runId: string, signals: readonly SignalRecord[], firstSeq = 0): void {
+    if (signals.length === 0) return;
     this.db.transaction(() => {
-      signals.forEach((s, i) => {
-        this.insertStmt.run(
-          runId,
-          s.variantId,
-          firstSeq + i,
-          s.time,
-          s.rule,
-          s.action,
-          s.orderId,
-          JSON.stringify(s.terms),
-        );
+      if (this.ownStreams) this.streams.forget();
+      const run = this.streams.runKey(runId);
+      this.inserter.run(signals, (a, at, s, i) => {
+        a[at] = run;
+        a[at + 1] = this.streams.streamKey(runId, s.variantId);
+        a[at + 2] = firstSeq + i;
+        a[at + 3] = s.time;
+        a[at + 4] = s.rule;
+        a[at + 5] = s.action;
+        a[at + 6] = s.orderId;
+        a[at + 7] = JSON.stringify(s.terms);
       });
     })();
   }

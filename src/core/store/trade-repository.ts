@@ -1,6 +1,7 @@
 import type { TradeRow } from '../../shared/backtest';
 import type { TradeRecord } from '../engine/engine-records';
 import type { Db } from './database';
+import { BatchInsert, RecordStreams } from './record-batch';
 
 /** Which stored trades to read or export; every field narrows, none means all. */
 export interface TradeFilter {
@@ -194,41 +195,63 @@ export function tradesToCsv<T extends StoredTrade>(
  * filter, as CSV or JSON text.
  */
 export class TradeRepository {
-  private readonly insertStmt;
+  private readonly inserter: BatchInsert<TradeRecord>;
+  private readonly streams: RecordStreams;
+  private readonly ownStreams: boolean;
 
-  public constructor(private readonly db: Db) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO trades (run_id, variant_id, trade_id, side, quantity, leverage, entry_time,
-         entry_price, entry_reason, exit_time, exit_price, exit_reason, gross_pnl, fee, net_pnl,
-         margin, roi_pct)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+  /** `streams`: shared with the other record repositories of one writer, which resets it per batch. */
+  public constructor(
+    private readonly db: Db,
+    streams?: RecordStreams,
+  ) {
+    this.streams = streams ?? new RecordStreams(db);
+    this.ownStreams = streams === undefined;
+    this.inserter = new BatchInsert(db, 'trade_log', [
+      'run',
+      'stream',
+      'trade_id',
+      'side',
+      'quantity',
+      'leverage',
+      'entry_time',
+      'entry_price',
+      'entry_reason',
+      'exit_time',
+      'exit_price',
+      'exit_reason',
+      'gross_pnl',
+      'fee',
+      'net_pnl',
+      'margin',
+      'roi_pct',
+    ]);
   }
 
   /** Stores `trades` of run `runId` in one transaction (joins the caller's, if one is open). */
   public insert(runId: string, trades: readonly TradeRecord[]): void {
+    if (trades.length === 0) return;
     this.db.transaction(() => {
-      for (const t of trades) {
-        this.insertStmt.run(
-          runId,
-          t.variantId,
-          t.tradeId,
-          t.side,
-          t.quantity,
-          t.leverage,
-          t.entryTime,
-          t.entryPrice,
-          t.entryReason,
-          t.exitTime,
-          t.exitPrice,
-          t.exitReason,
-          t.grossPnl,
-          t.fee,
-          t.netPnl,
-          t.margin,
-          t.roiPct,
-        );
-      }
+      if (this.ownStreams) this.streams.forget();
+      const run = this.streams.runKey(runId);
+      this.inserter.run(trades, (a, at, t) => {
+        a[at] = run;
+        a[at + 1] = this.streams.streamKey(runId, t.variantId);
+        a[at + 2] = t.tradeId;
+        a[at + 3] = t.side;
+        a[at + 4] = t.quantity;
+        a[at + 5] = t.leverage;
+        a[at + 6] = t.entryTime;
+        a[at + 7] = t.entryPrice;
+        a[at + 8] = t.entryReason;
+        a[at + 9] = t.exitTime;
+        a[at + 10] = t.exitPrice;
+        a[at + 11] = t.exitReason;
+        a[at + 12] = t.grossPnl;
+        a[at + 13] = t.fee;
+        a[at + 14] = t.netPnl;
+        a[at + 15] = t.margin;
+        a[at + 16] = t.roiPct;
+      });
     })();
   }
 
