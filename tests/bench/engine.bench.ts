@@ -111,8 +111,9 @@ function measure(
 /**
  * The same variants on `shards` worker threads (runSharded: split by indicator affinity, bars in
  * one SharedArrayBuffer), timed from the start signal to the last shard's results; threads
- * started, JIT-warmed on 3,000 bars of a throwaway copy and engines built beforehand. `cpuRate` is what the shards would do on dedicated
- * cores: updates / the slowest shard's thread CPU time.
+ * started, JIT-warmed (two passes over up to 10,000 bars, each on a throwaway copy) and engines
+ * built beforehand. `cpuRate` is what the shards would do on dedicated cores: updates / the
+ * slowest shard's thread CPU time.
  */
 async function measureSharded(
   variants: readonly Params[],
@@ -125,8 +126,10 @@ async function measureSharded(
     variants: variants.map((p, i) => ({ id: `v${i}`, config: STRATEGY, parameters: p })),
     shards,
     trades: false,
-    // As the one-thread rows, which run after a JIT warm-up in the same process.
-    jitWarmUpBars: 3_000,
+    // As the one-thread rows, which by then have run the month several times in this process:
+    // with 3,000 bars the trade paths were still un-optimized, and compiling them during the
+    // timed run took V8 background threads away from the other shard.
+    jitWarmUpBars: 10_000,
   });
   const updates = variants.length * bars.length;
   const slowest = Math.max(...result.shards.map((s) => s.cpuSeconds));
@@ -236,7 +239,7 @@ export async function run(): Promise<BenchReport> {
       target: '≥ 20 M/s on 2 cores (grid)',
     });
     notes.push(
-      `${name}, 2 worker threads: ${m.split}; ${m.trades.toLocaleString('en-US')} trades in all (the same as in one thread).`,
+      `${name}, 2 worker threads: ${m.split}; ${m.trades.toLocaleString('en-US')} trades in all (the same as in one thread). Run with trades: false, so each shard counts its records instead of keeping them (it sends back metrics and counts only).`,
     );
   }
   const lat = latency(v100, bars);

@@ -21,12 +21,13 @@ export interface ShardJob {
   /** The first bars only warm indicators and rules up; the rest are traded. */
   readonly warmUpBars: number;
   readonly variants: readonly ShardVariant[];
-  /** Send the trades back, or only the metrics and record counts. */
+  /** Send the trades back, or only the metrics and record counts (nothing else is kept). */
   readonly trades: boolean;
   readonly trials: TrialStats;
   /**
-   * Bars to run once on a throwaway copy of the shard before saying ready, so that the timed run
-   * starts with compiled code, as a long-running engine has (benchmarks); 0 for none.
+   * Bars to run on throwaway copies of the shard (two passes, a fresh copy each) before saying
+   * ready, so that the timed run starts on optimized code that stays optimized, as a
+   * long-running engine has (benchmarks); 0 for none.
    */
   readonly jitWarmUpBars: number;
 }

@@ -23,13 +23,17 @@ export interface ShardedRunRequest {
   readonly variants: readonly ShardVariant[];
   /** Worker threads; the machine's parallelism by default, never more than the variants. */
   readonly shards?: number;
-  /** Send every trade back (default) or only metrics and record counts. */
+  /**
+   * Send every trade back (default) or only metrics and record counts. Either way a shard keeps
+   * no signal, order or fill, only counts them (and keeps the trades it sends).
+   */
   readonly trades?: boolean;
   /** N and V of the trial ledger, for the DSR of every variant's metrics. */
   readonly trials?: TrialStats;
   /**
-   * Bars each shard first runs on a throwaway copy of itself, untimed, so the timed run starts
-   * with compiled code as a long-running engine has (benchmarks). Default 0.
+   * Bars each shard first runs, untimed, twice, each time on a fresh throwaway copy of itself,
+   * so the timed run starts on optimized code that stays optimized, as a long-running engine has
+   * (benchmarks). Default 0.
    */
   readonly jitWarmUpBars?: number;
   /**

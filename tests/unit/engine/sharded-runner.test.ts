@@ -80,16 +80,8 @@ describe('runSharded on real BTC/USDT minutes', () => {
   ];
   const variants = params.map((p, i) => ({ id: `v${i}`, config: GRID_STRATEGY, parameters: p }));
 
-  it('when variants run on two worker threads then each trades and scores exactly as alone in one loop', async () => {
-    const result = await runSharded({
-      baseTimeframe: '1m',
-      bars,
-      warmUpBars: 300,
-      variants,
-      shards: 2,
-    });
-    expect(result.shards.map((s) => s.variants).sort()).toEqual([2, 3]);
-
+  /** The same variants in one loop in this thread, every record kept: the reference. */
+  function runInOneLoop(): Array<{ instance: StrategyInstance; records: EngineRecordCollector }> {
     const loop = new EngineBarLoop({ baseTimeframe: '1m' });
     const local: Array<{ instance: StrategyInstance; records: EngineRecordCollector }> = [];
     for (const v of variants) {
@@ -107,6 +99,20 @@ describe('runSharded on real BTC/USDT minutes', () => {
     }
     loop.warmUp(bars.slice(0, 300));
     for (const bar of bars.slice(300)) loop.onClosedBar(bar);
+    return local;
+  }
+
+  it('when variants run on two worker threads then each trades and scores exactly as alone in one loop', async () => {
+    const result = await runSharded({
+      baseTimeframe: '1m',
+      bars,
+      warmUpBars: 300,
+      variants,
+      shards: 2,
+    });
+    expect(result.shards.map((s) => s.variants).sort()).toEqual([2, 3]);
+
+    const local = runInOneLoop();
 
     expect(result.outcomes.map((o) => o.id)).toEqual(variants.map((v) => v.id));
     result.outcomes.forEach((o, i) => {
@@ -121,6 +127,38 @@ describe('runSharded on real BTC/USDT minutes', () => {
       });
     });
     expect(result.outcomes.reduce((n, o) => n + o.trades.length, 0)).toBeGreaterThan(50);
+  });
+
+  it('when trades are not asked for and the shards JIT-warm first then metrics and record counts are still those of one loop', async () => {
+    const result = await runSharded({
+      baseTimeframe: '1m',
+      bars,
+      warmUpBars: 300,
+      variants,
+      shards: 2,
+      trades: false,
+      // Longer than the run: the throwaway passes are capped at the bars there are.
+      jitWarmUpBars: 5_000,
+    });
+
+    const local = runInOneLoop();
+
+    result.outcomes.forEach((o, i) => {
+      const { instance, records } = local[i]!;
+      // The warm-up passes ran on throwaway copies: nothing of them leaks into the outcome.
+      expect(o.metrics).toEqual(instance.snapshot());
+      expect(o.trades).toEqual([]);
+      expect(o.records).toEqual({
+        signals: records.signals.length,
+        orders: records.orders.length,
+        fills: records.fills.length,
+        trades: records.trades.length,
+      });
+    });
+    expect(result.outcomes.reduce((n, o) => n + o.records.trades, 0)).toBeGreaterThan(50);
+    expect(result.outcomes.reduce((n, o) => n + o.records.signals, 0)).toBeGreaterThan(
+      result.outcomes.reduce((n, o) => n + o.records.trades, 0),
+    );
   });
 
   it('when a variant does not compile then the run is refused naming it, before any thread starts', async () => {
