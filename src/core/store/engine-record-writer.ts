@@ -111,10 +111,10 @@ export class EngineRecordWriter implements EngineRecordSink {
     // Keys are looked up again in each batch's transaction (see RecordStreams.forget).
     this.streams.forget();
     this.db.transaction(() => {
-      this.orderRepo.insert(this.runId, this.orders, this.ordersWritten);
-      this.tradeRepo.insert(this.runId, this.trades);
-      this.signalRepo.insert(this.runId, this.signals, this.signalsWritten);
-      this.snapshotRepo.insert(this.snapshots);
+      this.orderRepo.write(this.runId, this.orders, this.ordersWritten);
+      this.tradeRepo.write(this.runId, this.trades);
+      this.signalRepo.write(this.runId, this.signals, this.signalsWritten);
+      this.snapshotRepo.write(this.snapshots);
     })();
     this._transactions++;
     this.ordersWritten += this.orders.length;

@@ -44,13 +44,22 @@ export class MetricSnapshotRepository {
     if (snapshots.length === 0) return;
     this.db.transaction(() => {
       if (this.ownStreams) this.streams.forget();
-      this.inserter.run(snapshots, (a, at, s) => {
-        a[at] = this.streams.runKey(s.runId);
-        a[at + 1] = this.streams.streamKey(s.runId, s.variantId);
-        a[at + 2] = s.time;
-        a[at + 3] = JSON.stringify(s.snapshot);
-      });
+      this.write(snapshots);
     })();
+  }
+
+  /**
+   * Writes `snapshots` like {@link insert}, in the caller's transaction and without a savepoint of
+   * its own (a savepoint copies every page it changes): the batch writer's path.
+   */
+  public write(snapshots: readonly StoredMetricSnapshot[]): void {
+    if (snapshots.length === 0) return;
+    this.inserter.run(snapshots, (a, at, s) => {
+      a[at] = this.streams.runKey(s.runId);
+      a[at + 1] = this.streams.streamKey(s.runId, s.variantId);
+      a[at + 2] = s.time;
+      a[at + 3] = JSON.stringify(s.snapshot);
+    });
   }
 
   /** The newest snapshot of a variant in a run, if any. */

@@ -40,21 +40,30 @@ export class OrderRepository {
     if (orders.length === 0) return;
     this.db.transaction(() => {
       if (this.ownStreams) this.streams.forget();
-      const run = this.streams.runKey(runId);
-      this.inserter.run(orders, (a, at, o, i) => {
-        a[at] = run;
-        a[at + 1] = this.streams.streamKey(runId, o.variantId);
-        a[at + 2] = firstSeq + i;
-        a[at + 3] = o.orderId;
-        a[at + 4] = o.time;
-        a[at + 5] = o.status;
-        a[at + 6] = o.kind;
-        a[at + 7] = o.side;
-        a[at + 8] = o.reason;
-        a[at + 9] = o.rejectReason;
-        a[at + 10] = o.message;
-      });
+      this.write(runId, orders, firstSeq);
     })();
+  }
+
+  /**
+   * Writes `orders` like {@link insert}, in the caller's transaction and without a savepoint of
+   * its own (a savepoint copies every page it changes): the batch writer's path.
+   */
+  public write(runId: string, orders: readonly OrderRecord[], firstSeq = 0): void {
+    if (orders.length === 0) return;
+    const run = this.streams.runKey(runId);
+    this.inserter.run(orders, (a, at, o, i) => {
+      a[at] = run;
+      a[at + 1] = this.streams.streamKey(runId, o.variantId);
+      a[at + 2] = firstSeq + i;
+      a[at + 3] = o.orderId;
+      a[at + 4] = o.time;
+      a[at + 5] = o.status;
+      a[at + 6] = o.kind;
+      a[at + 7] = o.side;
+      a[at + 8] = o.reason;
+      a[at + 9] = o.rejectReason;
+      a[at + 10] = o.message;
+    });
   }
 
   /** The order events of a run, in the order they happened. */

@@ -38,18 +38,27 @@ export class SignalRepository {
     if (signals.length === 0) return;
     this.db.transaction(() => {
       if (this.ownStreams) this.streams.forget();
-      const run = this.streams.runKey(runId);
-      this.inserter.run(signals, (a, at, s, i) => {
-        a[at] = run;
-        a[at + 1] = this.streams.streamKey(runId, s.variantId);
-        a[at + 2] = firstSeq + i;
-        a[at + 3] = s.time;
-        a[at + 4] = s.rule;
-        a[at + 5] = s.action;
-        a[at + 6] = s.orderId;
-        a[at + 7] = JSON.stringify(s.terms);
-      });
+      this.write(runId, signals, firstSeq);
     })();
+  }
+
+  /**
+   * Writes `signals` like {@link insert}, in the caller's transaction and without a savepoint of
+   * its own (a savepoint copies every page it changes): the batch writer's path.
+   */
+  public write(runId: string, signals: readonly SignalRecord[], firstSeq = 0): void {
+    if (signals.length === 0) return;
+    const run = this.streams.runKey(runId);
+    this.inserter.run(signals, (a, at, s, i) => {
+      a[at] = run;
+      a[at + 1] = this.streams.streamKey(runId, s.variantId);
+      a[at + 2] = firstSeq + i;
+      a[at + 3] = s.time;
+      a[at + 4] = s.rule;
+      a[at + 5] = s.action;
+      a[at + 6] = s.orderId;
+      a[at + 7] = JSON.stringify(s.terms);
+    });
   }
 
   /** The signals of a run (of one of its variants, if given), in the order they fired. */

@@ -232,27 +232,36 @@ export class TradeRepository {
     if (trades.length === 0) return;
     this.db.transaction(() => {
       if (this.ownStreams) this.streams.forget();
-      const run = this.streams.runKey(runId);
-      this.inserter.run(trades, (a, at, t) => {
-        a[at] = run;
-        a[at + 1] = this.streams.streamKey(runId, t.variantId);
-        a[at + 2] = t.tradeId;
-        a[at + 3] = t.side;
-        a[at + 4] = t.quantity;
-        a[at + 5] = t.leverage;
-        a[at + 6] = t.entryTime;
-        a[at + 7] = t.entryPrice;
-        a[at + 8] = t.entryReason;
-        a[at + 9] = t.exitTime;
-        a[at + 10] = t.exitPrice;
-        a[at + 11] = t.exitReason;
-        a[at + 12] = t.grossPnl;
-        a[at + 13] = t.fee;
-        a[at + 14] = t.netPnl;
-        a[at + 15] = t.margin;
-        a[at + 16] = t.roiPct;
-      });
+      this.write(runId, trades);
     })();
+  }
+
+  /**
+   * Writes `trades` like {@link insert}, in the caller's transaction and without a savepoint of
+   * its own (a savepoint copies every page it changes): the batch writer's path.
+   */
+  public write(runId: string, trades: readonly TradeRecord[]): void {
+    if (trades.length === 0) return;
+    const run = this.streams.runKey(runId);
+    this.inserter.run(trades, (a, at, t) => {
+      a[at] = run;
+      a[at + 1] = this.streams.streamKey(runId, t.variantId);
+      a[at + 2] = t.tradeId;
+      a[at + 3] = t.side;
+      a[at + 4] = t.quantity;
+      a[at + 5] = t.leverage;
+      a[at + 6] = t.entryTime;
+      a[at + 7] = t.entryPrice;
+      a[at + 8] = t.entryReason;
+      a[at + 9] = t.exitTime;
+      a[at + 10] = t.exitPrice;
+      a[at + 11] = t.exitReason;
+      a[at + 12] = t.grossPnl;
+      a[at + 13] = t.fee;
+      a[at + 14] = t.netPnl;
+      a[at + 15] = t.margin;
+      a[at + 16] = t.roiPct;
+    });
   }
 
   /** The trades matching `filter`, by run, variant and trade id. */
