@@ -48,6 +48,47 @@ export interface TradeRecord extends ClosedTrade {
 }
 
 /**
+ * `fill` as a record of `variantId`. Written out field by field: an object literal of a known
+ * shape costs a few instructions, a spread copy `{ ...fill, variantId }` goes through V8's
+ * generic clone (~1,000 instructions, measured), on every fill of every variant.
+ */
+export function fillRecord(variantId: string, fill: Fill): FillRecord {
+  return {
+    orderId: fill.orderId,
+    time: fill.time,
+    side: fill.side,
+    opensPosition: fill.opensPosition,
+    quantity: fill.quantity,
+    price: fill.price,
+    fee: fill.fee,
+    reason: fill.reason,
+    variantId,
+  };
+}
+
+/** `trade` as a record of `variantId`, field by field for the reason {@link fillRecord} gives. */
+export function tradeRecord(variantId: string, trade: ClosedTrade): TradeRecord {
+  return {
+    tradeId: trade.tradeId,
+    side: trade.side,
+    quantity: trade.quantity,
+    leverage: trade.leverage,
+    entryTime: trade.entryTime,
+    entryPrice: trade.entryPrice,
+    entryReason: trade.entryReason,
+    exitTime: trade.exitTime,
+    exitPrice: trade.exitPrice,
+    exitReason: trade.exitReason,
+    grossPnl: trade.grossPnl,
+    fee: trade.fee,
+    netPnl: trade.netPnl,
+    margin: trade.margin,
+    roiPct: trade.roiPct,
+    variantId,
+  };
+}
+
+/**
  * Receives an instance's records as they happen. The backtest collects them, the live engine
  * writes them to SQLite in batches. Called on the engine's path: implementations must not
  * block (buffer, then write elsewhere).

@@ -17,7 +17,12 @@ import type { IndicatorLease, IndicatorReader, IndicatorSet } from '../indicator
 import { MetricsTracker, SINGLE_TRIAL, type MetricSnapshot, type TrialStats } from '../metrics';
 import type { CompiledStrategy, RuleName } from '../strategy';
 import { SeriesPool } from '../strategy/compile-strategy';
-import type { EngineRecordSink, SignalAction } from './engine-records';
+import {
+  fillRecord,
+  tradeRecord,
+  type EngineRecordSink,
+  type SignalAction,
+} from './engine-records';
 import type { EquityCurve } from './equity-curve';
 import {
   decodeExchangeState,
@@ -516,12 +521,12 @@ export class StrategyInstance implements Disposable {
   }
 
   private recordFill(fill: Fill): void {
-    this.sink?.onFill?.({ ...fill, variantId: this.id });
+    this.sink?.onFill?.(fillRecord(this.id, fill));
   }
 
   private recordTrade(trade: ClosedTrade): void {
     this.metrics.onTradeClosed(trade.netPnl);
-    this.sink?.onTrade?.({ ...trade, variantId: this.id });
+    this.sink?.onTrade?.(tradeRecord(this.id, trade));
   }
 }
 
