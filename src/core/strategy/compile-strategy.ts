@@ -311,12 +311,15 @@ function localCacheKey(
   };
 }
 
-/** A history buffer shared by the instances of one pool, pushed once per bar by the first. */
+/** A history buffer shared by the instances of one pool, pushed once per bar. */
 interface PooledRing {
   readonly ring: SeriesRingBuffer;
   /** Open time of the last bar pushed (−∞: none). */
   time: number;
   users: number;
+  /** Where its values come from: `source[index]` (an indicator's outputs, or the bar cells). */
+  readonly source: Float64Array;
+  readonly index: number;
 }
 
 /** What a pool keeps for the strategies of one timeframe. */
@@ -330,6 +333,45 @@ class PoolFrame {
   public readonly rings = new Map<string, PooledRing>();
   public readonly nodes = new Map<string, CompiledNode>();
   public readonly nodeUsers = new Map<string, number>();
+  /** `rings`' values as an array, for the per-bar push. */
+  private ringList: PooledRing[] = [];
+
+  public addRing(key: string, entry: PooledRing): void {
+    this.rings.set(key, entry);
+    this.ringList = [...this.rings.values()];
+  }
+
+  public deleteRing(key: string): void {
+    this.rings.delete(key);
+    this.ringList = [...this.rings.values()];
+  }
+
+  /**
+   * A new bar on this timeframe: its fields, the clock, and one push of every ring that was
+   * current on the previous bar — once per bar for the whole pool, not once per instance. A ring
+   * behind (new, or warming up on its own history) is pushed by its users' evaluators until it
+   * is current.
+   */
+  public advance(bar: BarFieldValues): void {
+    const previous = this.time;
+    const time = bar.time;
+    this.time = time;
+    this.clock.value++;
+    const c = this.barCells;
+    c[0] = bar.open;
+    c[1] = bar.high;
+    c[2] = bar.low;
+    c[3] = bar.close;
+    c[4] = bar.volume;
+    if (previous === Number.NEGATIVE_INFINITY) return;
+    const list = this.ringList;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i] as PooledRing;
+      if (entry.time !== previous) continue;
+      entry.time = time;
+      entry.ring.push(entry.source[entry.index] as number);
+    }
+  }
 }
 
 /**
@@ -371,11 +413,10 @@ class PooledRuleEvaluator implements StrategyEvaluator {
   public readonly tests: RuleTests;
   private readonly rules: ReadonlyMap<RuleName, CompiledRule>;
   private readonly frame: PoolFrame;
-  /** The pooled buffers this evaluator reads, with where each value comes from. */
+  /** The pooled buffers this evaluator reads. */
   private readonly pooled: PooledRing[];
-  private readonly sourceArrays: Float64Array[];
-  /** Output index in `sourceArrays[i]`, or −1 − field for a bar field. */
-  private readonly sourceIndex: Int32Array;
+  /** Whether a ring of `pooled` is not yet current with the pool (pushed by the pool per bar). */
+  private behind = true;
   private readonly ringKeys: string[] = [];
   private readonly nodeKeys = new Set<string>();
   private released = false;
@@ -395,35 +436,30 @@ class PooledRuleEvaluator implements StrategyEvaluator {
       return `${requirements[slot]?.key ?? '?'}#${output}`;
     };
     const pooled: PooledRing[] = [];
-    const sourceArrays: Float64Array[] = [];
-    const sourceIndex: number[] = [];
     const ringOf = new Map<string, SeriesRingBuffer>();
     for (const [local, depth] of blueprint.depths) {
       if (depth <= 1) continue;
       const key = globalKey(local);
       let entry = frame.rings.get(key);
       if (entry === undefined) {
-        entry = { ring: new SeriesRingBuffer(depth), time: Number.NEGATIVE_INFINITY, users: 0 };
-        frame.rings.set(key, entry);
+        const field = (BAR_FIELDS as readonly string[]).indexOf(local);
+        const [slot = 0, output = 0] = local.split(':').map(Number);
+        entry = {
+          ring: new SeriesRingBuffer(depth),
+          time: Number.NEGATIVE_INFINITY,
+          users: 0,
+          source: field >= 0 ? frame.barCells : (outputs[slot] as Float64Array),
+          index: field >= 0 ? field : output,
+        };
+        frame.addRing(key, entry);
       }
       entry.ring.grow(depth);
       entry.users++;
       this.ringKeys.push(key);
       ringOf.set(local, entry.ring);
       pooled.push(entry);
-      const field = (BAR_FIELDS as readonly string[]).indexOf(local);
-      if (field >= 0) {
-        sourceArrays.push(frame.barCells);
-        sourceIndex.push(field);
-      } else {
-        const [slot = 0, output = 0] = local.split(':').map(Number);
-        sourceArrays.push(outputs[slot] as Float64Array);
-        sourceIndex.push(output);
-      }
     }
     this.pooled = pooled;
-    this.sourceArrays = sourceArrays;
-    this.sourceIndex = Int32Array.from(sourceIndex);
 
     const leaf = (node: Extract<ExpressionNode, { kind: 'reference' | 'parameter' }>): string =>
       node.kind === 'parameter'
@@ -476,24 +512,24 @@ class PooledRuleEvaluator implements StrategyEvaluator {
   public observeBar(bar: BarFieldValues): void {
     const time = bar.time;
     const frame = this.frame;
-    if (time > frame.time) {
-      frame.time = time;
-      frame.clock.value++;
-      const c = frame.barCells;
-      c[0] = bar.open;
-      c[1] = bar.high;
-      c[2] = bar.low;
-      c[3] = bar.close;
-      c[4] = bar.volume;
-    }
+    if (time > frame.time) frame.advance(bar);
+    if (this.behind) this.catchUp(time);
+  }
+
+  /** Pushes this evaluator's rings the pool's per-bar push left behind (see PoolFrame.advance). */
+  private catchUp(time: number): void {
     const pooled = this.pooled;
+    const now = this.frame.time;
+    let behind = false;
     for (let i = 0; i < pooled.length; i++) {
       const entry = pooled[i] as PooledRing;
-      if (entry.time >= time) continue;
-      entry.time = time;
-      const j = this.sourceIndex[i] as number;
-      entry.ring.push((this.sourceArrays[i] as Float64Array)[j] as number);
+      if (entry.time < time) {
+        entry.time = time;
+        entry.ring.push(entry.source[entry.index] as number);
+      }
+      if (entry.time !== now) behind = true;
     }
+    this.behind = behind;
   }
 
   public explain(rule: RuleName): TermValue[] {
@@ -509,7 +545,7 @@ class PooledRuleEvaluator implements StrategyEvaluator {
     const frame = this.frame;
     for (const key of this.ringKeys) {
       const entry = frame.rings.get(key);
-      if (entry !== undefined && --entry.users <= 0) frame.rings.delete(key);
+      if (entry !== undefined && --entry.users <= 0) frame.deleteRing(key);
     }
     for (const key of this.nodeKeys) {
       const users = (frame.nodeUsers.get(key) ?? 1) - 1;
