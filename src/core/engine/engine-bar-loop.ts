@@ -1,5 +1,6 @@
 import type { Disposable } from '../../shared/disposable';
 import { TIMEFRAME_MS, type Candle, type CandleEvent, type Timeframe } from '../../shared/market';
+import { isTradableBar } from '../execution';
 import { IndicatorSet, type TimeframeIndicators } from '../indicators';
 import type { StrategyInstance } from './strategy-instance';
 import { TimeframeRoller } from './timeframe-roller';
@@ -141,8 +142,9 @@ export class EngineBarLoop implements Disposable {
       for (let i = 0; i < levels.length; i++) {
         const level = levels[i] as Level;
         if (level.roller?.gapDidClose) {
-          level.indicators.update(level.roller.gapClosed);
-          this.stepInstances(level.instances, level.roller.gapClosed, trading);
+          const closed = level.roller.gapClosed;
+          level.indicators.update(closed);
+          this.stepInstances(level.instances, closed, trading, isTradableBar(closed));
         }
       }
     }
@@ -152,22 +154,35 @@ export class EngineBarLoop implements Disposable {
       if (level.roller === null) level.indicators.update(bar);
       else if (level.roller.didClose) level.indicators.update(level.roller.closed);
     }
+    // Each bar's prices are checked once here, not once per instance's paper exchange; a bar
+    // that fails goes unchecked to the instances, whose exchanges refuse it (each on its own).
+    let tradable: boolean | undefined;
     for (let i = 0; i < levels.length; i++) {
       const level = levels[i] as Level;
       if (level.instances.length === 0) continue;
-      if (level.roller === null) this.stepInstances(level.instances, bar, trading);
-      else if (level.roller.didClose)
-        this.stepInstances(level.instances, level.roller.closed, trading);
+      if (level.roller === null) {
+        tradable ??= isTradableBar(bar);
+        this.stepInstances(level.instances, bar, trading, tradable);
+      } else if (level.roller.didClose) {
+        const closed = level.roller.closed;
+        this.stepInstances(level.instances, closed, trading, isTradableBar(closed));
+      }
     }
   }
 
-  private stepInstances(instances: StrategyInstance[], bar: Candle, trading: boolean): void {
+  private stepInstances(
+    instances: StrategyInstance[],
+    bar: Candle,
+    trading: boolean,
+    tradable: boolean,
+  ): void {
     if (this.onInstanceError !== undefined) {
-      this.stepIsolated(instances, bar, trading, this.onInstanceError);
+      this.stepIsolated(instances, bar, trading, tradable, this.onInstanceError);
       return;
     }
     if (trading)
-      for (let i = 0; i < instances.length; i++) (instances[i] as StrategyInstance).onBar(bar);
+      for (let i = 0; i < instances.length; i++)
+        (instances[i] as StrategyInstance).onBar(bar, tradable);
     else
       for (let i = 0; i < instances.length; i++) (instances[i] as StrategyInstance).warmUpBar(bar);
   }
@@ -177,13 +192,14 @@ export class EngineBarLoop implements Disposable {
     instances: StrategyInstance[],
     bar: Candle,
     trading: boolean,
+    tradable: boolean,
     onError: NonNullable<EngineBarLoopOptions['onInstanceError']>,
   ): void {
     let failed: Array<{ instance: StrategyInstance; error: unknown }> | null = null;
     for (let i = 0; i < instances.length; i++) {
       const instance = instances[i] as StrategyInstance;
       try {
-        if (trading) instance.onBar(bar);
+        if (trading) instance.onBar(bar, tradable);
         else instance.warmUpBar(bar);
       } catch (error) {
         (failed ??= []).push({ instance, error });

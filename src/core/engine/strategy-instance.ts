@@ -39,8 +39,11 @@ import { timeOrNull } from '../time/unknown-time';
 
 /** An execution client the engine drives bar by bar (the paper exchange; later a live venue's mirror). */
 export interface BarDrivenExecution extends ExecutionClient {
-  /** Fills queued orders, checks stops and targets against `bar`, returns equity at its close. */
-  onBar(bar: Candle): number;
+  /**
+   * Fills queued orders, checks stops and targets against `bar`, returns equity at its close.
+   * `checked`: the bar was found tradable (`isTradableBar`) by the caller, not to be checked again.
+   */
+  onBar(bar: Candle, checked?: boolean): number;
   /** Whether a position was open at any moment of the last bar. */
   readonly barExposed: boolean;
   readonly positionSide: PositionSide | null;
@@ -218,13 +221,16 @@ export class StrategyInstance implements Disposable {
   /**
    * One closed bar of the instance's timeframe, traded. The shared indicator set must already
    * hold this bar (the bar loop updates it first).
+   * @param checked - the bar loop found the bar tradable (`isTradableBar`) (once for all its instances).
    */
-  public onBar(bar: Candle): void {
-    if (this._state === 'disposed') return;
-    if (this._restored !== null) this.settleRestore();
-    this._state = 'running';
+  public onBar(bar: Candle, checked = false): void {
+    if (this._state !== 'running') {
+      if (this._state === 'disposed') return;
+      if (this._restored !== null) this.settleRestore();
+      this._state = 'running';
+    }
     this._time = bar.time;
-    const equity = this.execution.onBar(bar);
+    const equity = this.execution.onBar(bar, checked);
     this.metrics.onBar(bar.time, equity, this.execution.barExposed);
     this.equityCurve?.push(bar.time, equity);
     this.evaluate(bar, true);

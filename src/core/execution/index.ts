@@ -36,6 +36,6 @@ export {
   type PaperAccountConfigInput,
 } from './paper-account-config';
 export { PAPER_ACCOUNT_DEFAULTS } from './paper-account-defaults';
-export { PaperExchange, type PaperPosition } from './paper-exchange';
+export { isTradableBar, PaperExchange, type PaperPosition } from './paper-exchange';
 export type { PaperExchangeState, PaperPositionState } from './paper-exchange-state';
 export { liquidationPrice, priceAtRoi } from './protection-levels';

@@ -53,6 +53,14 @@ const FLAT = 0;
 /** +1 long, −1 short, 0 flat: a number, so the position maths multiplies by it. */
 type Direction = number;
 
+/** Prices a fill can be made from: positive and finite, high the top and low the bottom of the bar. */
+export function isTradableBar(bar: Candle): boolean {
+  const { open, high, low, close } = bar;
+  return (
+    low > 0 && low <= open && low <= close && high >= open && high >= close && Number.isFinite(high)
+  );
+}
+
 /**
  * A simulated futures venue with one isolated-margin account and at most one position, driven by
  * closed bars. It is an {@link ExecutionClient} like any real venue, so the engine runs the same
@@ -301,24 +309,19 @@ export class PaperExchange implements ExecutionClient {
   /**
    * Processes one closed bar: queued orders at its open, then liquidation / stops / target against
    * it, then the trailing stop; returns the equity marked at its close.
+   * @param checked - the caller found the bar {@link isTradableBar} already (a bar loop checks each
+   * bar once for all its variants), so its prices are not checked again.
    * @throws RangeError for a bar that is not strictly after the previous one or has non-finite or
    * inconsistent prices (a feed bug must not turn into plausible-looking fills).
    */
-  public onBar(bar: Candle): Usdt {
+  public onBar(bar: Candle, checked = false): Usdt {
     const { time, open, high, low, close } = bar;
     if (!(time > this._lastTime) || !Number.isFinite(time)) {
       throw new RangeError(
         `PaperExchange.onBar: bar time ${time} is not after the previous bar (${this._lastTime})`,
       );
     }
-    if (!(
-      low > 0 &&
-      low <= open &&
-      low <= close &&
-      high >= open &&
-      high >= close &&
-      Number.isFinite(high)
-    )) {
+    if (!checked && !isTradableBar(bar)) {
       throw new RangeError(
         `PaperExchange.onBar: inconsistent bar at ${time}: o=${open} h=${high} l=${low} c=${close}`,
       );

@@ -97,6 +97,15 @@ export class MetricsTracker implements PerformanceState {
    * @throws RangeError on NaN, ±∞, negative equity or a time that does not advance.
    */
   public onBar(time: number, equity: number, inPosition: boolean): void {
+    // Most bars of most variants: equity unchanged (checked when it was marked) and the next bar
+    // in time — one comparison for each check below, then a zero return.
+    if (equity === this._equity && time > this._lastTime && time < Number.POSITIVE_INFINITY) {
+      this.returns.addZero();
+      this._bars++;
+      if (inPosition) this._exposedBars++;
+      this._lastTime = time;
+      return;
+    }
     assertFinite(time, 'bar time');
     assertFinite(equity, 'equity');
     if (!(time > this._lastTime) && !Number.isNaN(this._lastTime)) {
@@ -105,8 +114,7 @@ export class MetricsTracker implements PerformanceState {
     if (equity < 0) throw new RangeError(`equity must not be negative, got ${equity}`);
     const previous = this._equity;
     if (equity === previous) {
-      // Most bars of a flat account: return 0, and the drawdown cannot change (equity was marked
-      // already). The checks above make the moments' own checks redundant.
+      // The first bar, equity unchanged: a zero return; the drawdown cannot change.
       this.returns.addZero();
     } else {
       // A wiped-out account (E = 0) stays at −100%: its later bars are flat periods, not 0/0.

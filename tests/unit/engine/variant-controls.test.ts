@@ -80,4 +80,27 @@ describe('the controls the variant manager drives', () => {
     expect(calls).toBe(3);
     expect(healthy).toBeInstanceOf(StrategyInstance);
   });
+
+  it('when a bar has inconsistent prices then each instance refuses it on its own, as its exchange would', () => {
+    const errors: Array<{ id: string; message: string }> = [];
+    const loop = new EngineBarLoop({
+      baseTimeframe: '1m',
+      onInstanceError: (instance, error) =>
+        errors.push({ id: instance.id, message: (error as Error).message }),
+    });
+    const records = new EngineRecordCollector();
+    for (const id of ['a', 'b']) loop.add(instanceOn(loop, id, records));
+    for (const bar of bars.slice(0, 3)) loop.onClosedBar(bar);
+    const broken = { ...bars[3]!, high: bars[3]!.low - 1 }; // high below low
+    loop.onClosedBar(broken);
+    expect(errors.map((e) => e.id)).toEqual(['a', 'b']);
+    expect(errors.every((e) => /inconsistent bar/.test(e.message))).toBe(true);
+    expect(loop.instances).toEqual([]);
+
+    // Without an error handler (a backtest) the bar stops the run.
+    const strict = new EngineBarLoop({ baseTimeframe: '1m' });
+    strict.add(instanceOn(strict, 'c', new EngineRecordCollector()));
+    strict.onClosedBar(bars[0]!);
+    expect(() => strict.onClosedBar({ ...bars[1]!, low: Number.NaN })).toThrow(/inconsistent bar/);
+  });
 });
