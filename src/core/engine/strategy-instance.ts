@@ -15,7 +15,7 @@ import {
 } from '../execution';
 import type { IndicatorLease, IndicatorReader, IndicatorSet } from '../indicators';
 import { MetricsTracker, SINGLE_TRIAL, type MetricSnapshot, type TrialStats } from '../metrics';
-import type { CompiledStrategy, RuleName } from '../strategy';
+import type { CompiledStrategy, RuleGates, RuleName } from '../strategy';
 import { SeriesPool } from '../strategy/compile-strategy';
 import {
   fillRecord,
@@ -124,6 +124,7 @@ export class StrategyInstance implements Disposable {
   /** This instance's own rules and their history, reading the shared indicators' outputs. */
   private readonly rules: ReturnType<CompiledStrategy['instantiate']>;
   private readonly tests: CompiledStrategy['tests'];
+  private readonly gates: RuleGates;
   private readonly sink: EngineRecordSink | undefined;
   private readonly equityCurve: EquityCurve | undefined;
   private readonly subscription: Disposable;
@@ -170,6 +171,7 @@ export class StrategyInstance implements Disposable {
       poolOf(options.indicators),
     );
     this.tests = this.rules.tests;
+    this.gates = this.rules.gates;
     const risk = options.strategy.risk;
     this.fixedEntries =
       risk.positionSize.kind === 'percentOfEquity'
@@ -436,6 +438,8 @@ export class StrategyInstance implements Disposable {
     const tests = this.tests;
     if (side !== null) {
       if (execution.hasPendingExit) return;
+      const gate = side === 'long' ? this.gates.exitLong : this.gates.exitShort;
+      if (gate !== null && gate.read() !== 1) return;
       if (side === 'long' ? tests.exitLong() : tests.exitShort()) {
         const result = execution.submit(SIGNAL_EXIT);
         const rule: RuleName = side === 'long' ? 'exitLong' : 'exitShort';
@@ -448,8 +452,11 @@ export class StrategyInstance implements Disposable {
       }
       return;
     }
-    const long = tests.entryLong();
-    const short = tests.entryShort();
+    // Most flat bars no entry's gate (a shared crossover, say) holds: one shared read each.
+    const gates = this.gates;
+    const long = (gates.entryLong === null || gates.entryLong.read() === 1) && tests.entryLong();
+    const short =
+      (gates.entryShort === null || gates.entryShort.read() === 1) && tests.entryShort();
     if (!long && !short) return;
     if (long && short) {
       this.recordSignal(time, 'entryLong', 'conflict', null);

@@ -8,6 +8,7 @@ import type {
   BarFieldValues,
   CompiledStrategy,
   ResolvedRisk,
+  RuleGates,
   RuleTests,
   StrategyEvaluator,
 } from './compiled-strategy';
@@ -284,7 +285,7 @@ const never = (): boolean => false;
 function compileRules(
   blueprint: RulesBlueprint,
   bindings: CompileBindings,
-): { rules: ReadonlyMap<RuleName, CompiledRule>; tests: RuleTests } {
+): { rules: ReadonlyMap<RuleName, CompiledRule>; tests: RuleTests; gates: RuleGates } {
   const rules = new Map<RuleName, CompiledRule>();
   for (const [name, { text, ast }] of blueprint.asts) {
     rules.set(name, compileRule(text, ast, bindings));
@@ -295,7 +296,13 @@ function compileRules(
     exitLong: rules.get('exitLong')?.test ?? never,
     exitShort: rules.get('exitShort')?.test ?? never,
   });
-  return { rules, tests };
+  const gates = Object.freeze({
+    entryLong: rules.get('entryLong')?.gate ?? null,
+    entryShort: rules.get('entryShort')?.gate ?? null,
+    exitLong: rules.get('exitLong')?.gate ?? null,
+    exitShort: rules.get('exitShort')?.gate ?? null,
+  });
+  return { rules, tests, gates };
 }
 
 /** Cache keys for the subexpressions repeated within one strategy (height ≥ 2 only). */
@@ -411,6 +418,7 @@ export class SeriesPool {
  */
 class PooledRuleEvaluator implements StrategyEvaluator {
   public readonly tests: RuleTests;
+  public readonly gates: RuleGates;
   private readonly rules: ReadonlyMap<RuleName, CompiledRule>;
   private readonly frame: PoolFrame;
   /** The pooled buffers this evaluator reads. */
@@ -506,7 +514,11 @@ class PooledRuleEvaluator implements StrategyEvaluator {
         nodes: frame.nodes,
       },
     };
-    ({ rules: this.rules, tests: this.tests } = compileRules(blueprint, bindings));
+    ({
+      rules: this.rules,
+      tests: this.tests,
+      gates: this.gates,
+    } = compileRules(blueprint, bindings));
   }
 
   public observeBar(bar: BarFieldValues): void {
@@ -565,6 +577,7 @@ class PooledRuleEvaluator implements StrategyEvaluator {
  */
 class RuleEvaluator implements StrategyEvaluator {
   public readonly tests: RuleTests;
+  public readonly gates: RuleGates;
   private readonly rules: ReadonlyMap<RuleName, CompiledRule>;
   /** open, high, low, close, volume of the last bar observed. */
   private readonly barCells = new Float64Array(5).fill(NaN);
@@ -641,7 +654,11 @@ class RuleEvaluator implements StrategyEvaluator {
         nodes: new Map(),
       },
     };
-    ({ rules: this.rules, tests: this.tests } = compileRules(blueprint, bindings));
+    ({
+      rules: this.rules,
+      tests: this.tests,
+      gates: this.gates,
+    } = compileRules(blueprint, bindings));
   }
 
   public observe(values: ClosedBarValues): void {

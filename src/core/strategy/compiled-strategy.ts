@@ -6,6 +6,7 @@ import type {
   TermValue,
 } from './evaluation-context';
 import type { SeriesPool } from './compile-strategy';
+import type { SharedValue } from './compiler';
 import type { RuleName, StrategyConfig } from './strategy-config-schema';
 
 /**
@@ -14,6 +15,9 @@ import type { RuleName, StrategyConfig } from './strategy-config-schema';
  * nothing, so the engine tests only the rules the position needs.
  */
 export type RuleTests = { readonly [rule in RuleName]: () => boolean };
+
+/** Each rule's gate (see `CompiledRule.gate`): a rule whose gate does not read 1 does not hold. */
+export type RuleGates = { readonly [rule in RuleName]: SharedValue | null };
 
 /** The bar fields of a closed bar and its open time (a `Candle` has them). */
 export interface BarFieldValues {
@@ -36,6 +40,8 @@ export interface StrategyEvaluator {
   observeBar(bar: BarFieldValues): void;
   /** Each rule on the last observed bar, tested only when called. */
   readonly tests: RuleTests;
+  /** Each rule's gate on the last observed bar: a cheaper first look than its test. */
+  readonly gates: RuleGates;
   /** The terms of `rule` and their values on the last observed bar. */
   explain(rule: RuleName): TermValue[];
   /** Forgets all history (its own; a pooled evaluator's history is shared and stays). */

@@ -50,6 +50,13 @@ export interface CompiledRule {
   readonly text: string;
   /** True when the rule holds on the current closed bar; false when not or when unknown. */
   readonly test: () => boolean;
+  /**
+   * A shared subexpression the rule cannot hold without: its whole expression, or the first
+   * part of its root AND chain (`crossover(fast, slow) AND …`). When it does not read 1 the rule
+   * does not hold — one read, shared by every variant with the same gate, instead of the test.
+   * Null when the rule has none.
+   */
+  readonly gate: SharedValue | null;
   /** Largest number of bars back the rule reads (0: current bar only). */
   readonly lookback: number;
   /**
@@ -149,17 +156,9 @@ class RuleCompiler {
     const known = shared.nodes.get(key);
     if (known !== undefined) return known;
     // Cached for the current bar only: history reads (k > 0) are rarer and computed afresh.
-    const bar = shared.bar;
-    let at = Number.NaN;
-    let cached = NAN;
-    const cachedNode: CompiledNode = (k) => {
-      if (k !== 0) return f(k);
-      if (bar.value !== at) {
-        cached = f(0);
-        at = bar.value;
-      }
-      return cached;
-    };
+    const value = new SharedValue(f, shared.bar);
+    const cachedNode: CompiledNode = (k) => (k !== 0 ? f(k) : value.read());
+    SHARED_VALUES.set(cachedNode, value);
     shared.nodes.set(key, cachedNode);
     return cachedNode;
   }
@@ -172,11 +171,11 @@ class RuleCompiler {
    * Same truth as `compile(node, 0)(0) === 1`: an AND chain is 1 only when every part is 1; an OR
    * chain is 1 when a part is 1 after parts that are all 0 (an unknown part first makes it unknown).
    */
-  public compileTest(node: ExpressionNode): () => boolean {
+  public compileTest(node: ExpressionNode): { test: () => boolean; gate: SharedValue | null } {
     const operator = node.kind === 'binary' ? node.operator : undefined;
     if (operator !== 'and' && operator !== 'or') {
       const root = this.compile(node, 0);
-      return () => root(0) === 1;
+      return { test: () => root(0) === 1, gate: SHARED_VALUES.get(root) ?? null };
     }
     const parts: ExpressionNode[] = [];
     const flatten = (n: ExpressionNode): void => {
@@ -186,13 +185,17 @@ class RuleCompiler {
       } else parts.push(n);
     };
     flatten(node);
-    const program = parts.map((part) => {
+    let gate: SharedValue | null = null;
+    const program = parts.map((part, i) => {
       const fused = part.kind === 'binary' ? this.inlineComparison(part) : undefined;
-      return fused === undefined
-        ? TestPart.closure(this.compile(part, 0))
-        : TestPart.comparison(fused);
+      if (fused !== undefined) return TestPart.comparison(fused);
+      const compiled = this.compile(part, 0);
+      if (i === 0 && operator === 'and') gate = SHARED_VALUES.get(compiled) ?? null;
+      return TestPart.closure(compiled);
     });
-    return operator === 'and' ? () => allHold(program) : () => anyHolds(program);
+    return operator === 'and'
+      ? { test: () => allHold(program), gate }
+      : { test: () => anyHolds(program), gate: null };
   }
 
   /** A comparison `compileTest` reads inline: a current-bar cell against a constant or a cell. */
@@ -549,6 +552,33 @@ interface InlineComparison {
   readonly c: number;
 }
 
+/**
+ * A subexpression's value on the current bar, computed by its first reader and kept until the
+ * bar counter moves: one per cache key, read by every rule (of every variant) that has the key.
+ */
+export class SharedValue {
+  private at = Number.NaN;
+  private value = NAN;
+
+  public constructor(
+    private readonly f: CompiledNode,
+    private readonly bar: { readonly value: number },
+  ) {}
+
+  /** The value on the current bar: 1 / 0 for true / false, NaN when unknown. */
+  public read(): number {
+    const bar = this.bar.value;
+    if (this.at !== bar) {
+      this.value = this.f(0);
+      this.at = bar;
+    }
+    return this.value;
+  }
+}
+
+/** The shared value behind each cached closure, so a rule can name its gate. */
+const SHARED_VALUES = new WeakMap<CompiledNode, SharedValue>();
+
 /** Stands for "compare with the constant" (an empty cell array is never read). */
 const CONST_CELL: Cell = { cells: new Float64Array(0), index: -1 };
 const NEVER: CompiledNode = () => NAN;
@@ -755,7 +785,7 @@ export function compileRule(
   bindings: CompileBindings,
 ): CompiledRule {
   const compiler = new RuleCompiler(bindings);
-  const test = compiler.compileTest(ast);
+  const { test, gate } = compiler.compileTest(ast);
   const termNodes: ExpressionNode[] = [];
   collectTerms(ast, termNodes);
   const seen = new Set<string>();
@@ -771,6 +801,7 @@ export function compileRule(
     text,
     lookback: compiler.lookback,
     test,
+    gate,
     terms: () => {
       const out = new Array<TermValue>(terms.length);
       for (let i = 0; i < terms.length; i++) {

@@ -8,7 +8,7 @@ export {
   type CompileStrategyResult,
   type ParameterValues,
 } from './compile-strategy';
-export type { CompiledStrategy, ResolvedRisk } from './compiled-strategy';
+export type { CompiledStrategy, ResolvedRisk, RuleGates } from './compiled-strategy';
 export type {
   ClosedBarValues,
   IndicatorRequirement,

@@ -365,4 +365,36 @@ describe('compiled rules', () => {
     b.release();
     expect(pool.size).toEqual({ rings: 0, nodes: 0 });
   });
+
+  it("names a rule's gate only where the rule cannot hold without it, and the gate agrees with the test", () => {
+    const s = compileSample({
+      entryLong: 'crossover(ema_fast, ema_slow) AND rsi < $oversold',
+      entryShort: 'rsi > 70 AND crossunder(ema_fast, ema_slow)',
+      exitLong: 'crossunder(ema_fast, ema_slow)',
+      exitShort: 'crossover(ema_fast, ema_slow) OR rsi > 90',
+    });
+    const outputs = s.requirements.map((r) => new Float64Array(r.outputs.length).fill(NaN));
+    const slot = (id: string) => s.requirements.findIndex((r) => r.ids.includes(id));
+    const e = s.instantiate(outputs, new SeriesPool());
+    // An AND chain led by a crossover, and a lone crossover, have one; an AND chain led by a
+    // plain comparison and an OR chain do not (their first part alone does not decide).
+    expect(e.gates.entryLong).not.toBeNull();
+    expect(e.gates.exitLong).not.toBeNull();
+    expect(e.gates.entryShort).toBeNull();
+    expect(e.gates.exitShort).toBeNull();
+    let x = 7;
+    for (let time = 0; time < 400; time++) {
+      x = (x * 48_271) % 2_147_483_647;
+      outputs[slot('ema_fast')]![0] = 100 + (x % 21) - 10; // wanders around the slow one
+      outputs[slot('ema_slow')]![0] = time < 3 ? Number.NaN : 100;
+      outputs[slot('rsi')]![0] = x % 100;
+      e.observeBar({ time, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+      for (const rule of ['entryLong', 'exitLong'] as const) {
+        const gate = e.gates[rule]!.read();
+        // Not 1 (false or unknown): the rule does not hold. 1: the test decides.
+        if (gate !== 1) expect(e.tests[rule]()).toBe(false);
+        if (rule === 'exitLong') expect(e.tests[rule]()).toBe(gate === 1);
+      }
+    }
+  });
 });
