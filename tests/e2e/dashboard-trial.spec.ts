@@ -2,8 +2,13 @@ import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { VariantRow } from '../../src/shared/variants';
 import { WIDEST_BREAKER_LIMITS } from '../support/breaker-limits';
-import { BTCUSDT_1M_SERIES } from '../support/real-candles';
-import { useE2eHost, withHostSession, importBtcUsdtMinutes, SHOTS } from '../support/e2e-session';
+import {
+  importBtcUsdtMinutes,
+  replayBtcUsdtFromMarch8,
+  SHOTS,
+  useE2eHost,
+  withHostSession,
+} from '../support/e2e-session';
 
 // Issue 7: what a trader found trying the dashboard with main + 40 variants on a replay.
 
@@ -104,12 +109,7 @@ test.describe('a trader tries the dashboard with main and 40 variants on a repla
       await expectHeaderOneLine(page, headerHeight, 1280);
 
       // Main + 40 variants of MACD + RSI on the replay from March 8th, to the end of the month.
-      await api.selectFeed({
-        kind: 'replay',
-        series: BTCUSDT_1M_SERIES,
-        speed: 100,
-        from: Date.UTC(2023, 2, 8),
-      });
+      await replayBtcUsdtFromMarch8(api);
       await api.setCircuitBreakerLimits(WIDEST_BREAKER_LIMITS);
       const { strategy } = await api.deployStrategy({
         templateId: 'macd-rsi-confirmation',

@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { Api } from '../../src/shared/api';
 import type { VariantRow } from '../../src/shared/variants';
-import { BTCUSDT_1M_SERIES } from '../support/real-candles';
 import {
-  useE2eHost,
-  withHostSession,
   importBtcUsdtMinutes,
-  waitUntilReplayDigested,
+  replayBtcUsdtFromMarch8,
   SHOTS,
+  useE2eHost,
+  waitUntilReplayDigested,
+  withHostSession,
 } from '../support/e2e-session';
 
 type Metric = (r: VariantRow) => number | null;
@@ -73,12 +73,7 @@ test.describe('the leaderboard on replayed real BTC/USDT minutes', () => {
       );
 
       // Replay from March 8th at 100×: the week before is stored history the variants warm up on.
-      await api.selectFeed({
-        kind: 'replay',
-        series: BTCUSDT_1M_SERIES,
-        speed: 100,
-        from: Date.UTC(2023, 2, 8),
-      });
+      await replayBtcUsdtFromMarch8(api);
       await expect(page.getByTestId('feed-kind')).toHaveText('REPLAY');
       await expect(page.getByTestId('feed-speed')).toHaveText('speed 100×');
       await expect.poll(async () => (await api.getFeedStatus({})).progress ?? 0).toBeGreaterThan(0);

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Download, type Page } from '@playwright/test';
 import type { LiveTradeFilter, LiveTradeRow } from '../../src/shared/variants';
-import { BTCUSDT_1M_SERIES } from '../support/real-candles';
 import {
-  useE2eHost,
-  withHostSession,
   importBtcUsdtMinutes,
-  waitUntilReplayDigested,
+  replayBtcUsdtFromMarch8,
   SHOTS,
+  useE2eHost,
+  waitUntilReplayDigested,
+  withHostSession,
 } from '../support/e2e-session';
 
 const DAY_MS = 86_400_000;
@@ -97,12 +97,7 @@ test.describe('the trades page on replayed real BTC/USDT minutes', () => {
 
       // Twenty variants on the replay from March 8th; then the rest of the month as fast as
       // possible, so the trades are many and, once the replay ends, final.
-      await api.selectFeed({
-        kind: 'replay',
-        series: BTCUSDT_1M_SERIES,
-        speed: 100,
-        from: Date.UTC(2023, 2, 8),
-      });
+      await replayBtcUsdtFromMarch8(api);
       await expect.poll(async () => (await api.getFeedStatus({})).progress ?? 0).toBeGreaterThan(0);
       const { strategy } = await api.deployStrategy({
         templateId: 'rsi-mean-reversion',

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type { LiveTradeRow } from '../../src/shared/variants';
-import { BTCUSDT_1M_SERIES } from '../support/real-candles';
 import {
-  useE2eHost,
-  withHostSession,
   importBtcUsdtMinutes,
+  replayBtcUsdtFromMarch8,
+  useE2eHost,
   waitUntilReplayDigested,
+  withHostSession,
 } from '../support/e2e-session';
 
 const countText = (n: number): string =>
@@ -43,12 +43,7 @@ test.describe('the trades page exit-reason filter', () => {
     test.setTimeout(240_000);
     await withHostSession(page, currentHost().url, { width: 1600, height: 900 }, async (api) => {
       await importBtcUsdtMinutes(page);
-      await api.selectFeed({
-        kind: 'replay',
-        series: BTCUSDT_1M_SERIES,
-        speed: 100,
-        from: Date.UTC(2023, 2, 8),
-      });
+      await replayBtcUsdtFromMarch8(api);
       await expect.poll(async () => (await api.getFeedStatus({})).progress ?? 0).toBeGreaterThan(0);
       await api.deployStrategy({ templateId: 'rsi-mean-reversion', variants: 10, seed: 3 });
       await api.setReplaySpeed({ speed: 'max' });

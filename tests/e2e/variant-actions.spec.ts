@@ -1,8 +1,13 @@
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { PositionRow } from '../../src/shared/variants';
-import { BTCUSDT_1M_SERIES } from '../support/real-candles';
-import { useE2eHost, withHostSession, importBtcUsdtMinutes, SHOTS } from '../support/e2e-session';
+import {
+  importBtcUsdtMinutes,
+  replayBtcUsdtFromMarch8,
+  SHOTS,
+  useE2eHost,
+  withHostSession,
+} from '../support/e2e-session';
 
 /** The sentence the kill confirmation must show, built here from the API's position. */
 function expectedKillSentence(variantId: string, p: PositionRow): string {
@@ -31,12 +36,7 @@ test.describe('kill, promote and emergency stop on replayed real BTC/USDT minute
     // Tall enough that all 11 leaderboard rows are in the DOM at once.
     await withHostSession(page, currentHost().url, { width: 1600, height: 1200 }, async (api) => {
       await importBtcUsdtMinutes(page);
-      await api.selectFeed({
-        kind: 'replay',
-        series: BTCUSDT_1M_SERIES,
-        speed: 100,
-        from: Date.UTC(2023, 2, 8),
-      });
+      await replayBtcUsdtFromMarch8(api);
       await expect(page.getByTestId('feed-kind')).toHaveText('REPLAY');
       // This template loses in this rally; the breaker's default 25 losses in a row would halt
       // new entries before a position is there to kill. It has its own tests.

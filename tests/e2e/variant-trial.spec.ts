@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { BTCUSDT_1M_SERIES } from '../support/real-candles';
-import { useE2eHost, withHostSession, importBtcUsdtMinutes, SHOTS } from '../support/e2e-session';
+import {
+  importBtcUsdtMinutes,
+  replayBtcUsdtFromMarch8,
+  SHOTS,
+  useE2eHost,
+  withHostSession,
+} from '../support/e2e-session';
 
 /** `2023-03-08 14:05`, as the UI writes UTC times. */
 const utc = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
@@ -48,12 +54,7 @@ test.describe('the variant manager as a new user tried it, on replayed real BTC/
       await expect(breaker).toHaveCount(0);
 
       // ---- A replay with main + 5 variants ----
-      await api.selectFeed({
-        kind: 'replay',
-        series: BTCUSDT_1M_SERIES,
-        speed: 100,
-        from: Date.UTC(2023, 2, 8),
-      });
+      await replayBtcUsdtFromMarch8(api);
       await expect(page.getByTestId('feed-kind')).toHaveText('REPLAY');
       await expect.poll(async () => (await api.getFeedStatus({})).progress ?? 0).toBeGreaterThan(0);
       await page.getByTestId('deploy-open').click();

@@ -4,7 +4,7 @@ import { expect, type Page } from '@playwright/test';
 import type { Api } from '../../src/shared/api';
 import { useHeadlessHost, type HeadlessProcess, type SuiteHooks } from './headless-process';
 import { connectHostApi } from './host-api';
-import { BTCUSDT_1M, btcUsdtMinutes } from './real-candles';
+import { BTCUSDT_1M, BTCUSDT_1M_SERIES, btcUsdtMinutes } from './real-candles';
 import { PROJECT_ROOT, sharedDataPath } from './shared-data';
 
 /** Where the e2e specs save their screenshots. */
@@ -51,6 +51,19 @@ export async function importBtcUsdtMinutes(page: Page): Promise<void> {
   await page.getByTestId('import-input').setInputFiles(sharedDataPath(BTCUSDT_1M));
   await expect(page.getByTestId('import-report')).toContainText('30,240 bars of BTC/USDT 1m', {
     timeout: 60_000,
+  });
+}
+
+/**
+ * Replays the imported BTC/USDT minutes from 8 March at 100×: the week before is stored history
+ * that deployed variants warm up on.
+ */
+export async function replayBtcUsdtFromMarch8(api: Api): Promise<void> {
+  await api.selectFeed({
+    kind: 'replay',
+    series: BTCUSDT_1M_SERIES,
+    speed: 100,
+    from: Date.UTC(2023, 2, 8),
   });
 }
 
