@@ -23,6 +23,16 @@ import { timeOrNull } from '../time/unknown-time';
 
 const MINUTES_PER_YEAR = 525_600;
 
+/** Throws the RangeError a bar {@link MetricsTracker.onBar} refuses deserves. */
+function refuseBar(time: number, equity: number, last: number): never {
+  assertFinite(time, 'bar time');
+  assertFinite(equity, 'equity');
+  if (!(time > last) && !Number.isNaN(last)) {
+    throw new RangeError(`bar time ${time} is not after the previous bar (${last})`);
+  }
+  throw new RangeError(`equity must not be negative, got ${equity}`);
+}
+
 /** How a {@link MetricsTracker} is set up. */
 export interface MetricsTrackerOptions {
   /** The variant's bar length: sets P = 525,600 / minutes. */
@@ -97,24 +107,19 @@ export class MetricsTracker implements PerformanceState {
    * @throws RangeError on NaN, ±∞, negative equity or a time that does not advance.
    */
   public onBar(time: number, equity: number, inPosition: boolean): void {
-    // Most bars of most variants: equity unchanged (checked when it was marked) and the next bar
-    // in time — one comparison for each check below, then a zero return.
-    if (equity === this._equity && time > this._lastTime && time < Number.POSITIVE_INFINITY) {
-      this.returns.addZero();
-      this._bars++;
-      if (inPosition) this._exposedBars++;
-      this._lastTime = time;
-      return;
-    }
-    assertFinite(time, 'bar time');
-    assertFinite(equity, 'equity');
-    if (!(time > this._lastTime) && !Number.isNaN(this._lastTime)) {
-      throw new RangeError(`bar time ${time} is not after the previous bar (${this._lastTime})`);
-    }
-    if (equity < 0) throw new RangeError(`equity must not be negative, got ${equity}`);
+    // Small enough for V8 to inline into the engine's bar step (the messages of the refusals live
+    // in refuseBar): the arguments then stay unboxed numbers.
     const previous = this._equity;
+    const last = this._lastTime;
+    if (
+      !(time > last || (last !== last && time === time)) ||
+      !(time < Number.POSITIVE_INFINITY && time > Number.NEGATIVE_INFINITY) ||
+      !(equity >= 0 && equity < Number.POSITIVE_INFINITY)
+    ) {
+      refuseBar(time, equity, last);
+    }
     if (equity === previous) {
-      // The first bar, equity unchanged: a zero return; the drawdown cannot change.
+      // Most bars of most variants (a flat account): a zero return; the drawdown cannot change.
       this.returns.addZero();
     } else {
       // A wiped-out account (E = 0) stays at −100%: its later bars are flat periods, not 0/0.
@@ -124,7 +129,7 @@ export class MetricsTracker implements PerformanceState {
     }
     this._bars++;
     if (inPosition) this._exposedBars++;
-    if (Number.isNaN(this._firstTime)) this._firstTime = time;
+    if (last !== last) this._firstTime = time;
     this._lastTime = time;
   }
 
