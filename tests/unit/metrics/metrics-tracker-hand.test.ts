@@ -191,12 +191,15 @@ describe('MetricsTracker edge cases', () => {
 
   it('rejects NaN and ±∞ at the door, and bars that do not move forward', () => {
     const t = new MetricsTracker({ timeframe: '1m', initialEquity: 1000 });
-    expect(() => t.onBar(0, Number.NaN, false)).toThrow(RangeError);
-    expect(() => t.onBar(Number.NaN, 1000, false)).toThrow(RangeError);
-    expect(() => t.onBar(0, -1, false)).toThrow(RangeError);
+    expect(() => t.onBar(0, Number.NaN, false)).toThrow(/equity must be a finite number/);
+    expect(() => t.onBar(0, Number.POSITIVE_INFINITY, false)).toThrow(/equity must be a finite/);
+    expect(() => t.onBar(Number.NaN, 1000, false)).toThrow(/bar time must be a finite number/);
+    expect(() => t.onBar(Number.POSITIVE_INFINITY, 1000, false)).toThrow(/bar time must be/);
+    expect(() => t.onBar(0, -1, false)).toThrow(/equity must not be negative, got -1/);
     expect(() => t.onTradeClosed(Number.POSITIVE_INFINITY)).toThrow(RangeError);
     t.onBar(60_000, 1000, false);
-    expect(() => t.onBar(60_000, 1000, false)).toThrow(RangeError);
+    expect(() => t.onBar(60_000, 1000, false)).toThrow(/not after the previous bar \(60000\)/);
+    expect(() => t.onBar(0, 1000, false)).toThrow(RangeError);
     expect(() => t.snapshot({ trials: 0, sharpeVariance: 0 })).toThrow(RangeError);
     expect(() => t.snapshot({ trials: 2, sharpeVariance: Number.NaN })).toThrow(RangeError);
     expect(() => new MetricsTracker({ timeframe: '1m', initialEquity: Number.NaN })).toThrow(
