@@ -412,7 +412,7 @@ export class StrategyInstance implements Disposable {
     this._bars++;
     this.rules.observeBar(bar);
     if (!this._warm && !this.becomeWarm()) return;
-    if (trading) this.act(bar.time);
+    if (trading) this.act();
   }
 
   /** Counts consecutive bars on which every indicator is ready; warm once they cover the look-back. */
@@ -432,32 +432,43 @@ export class StrategyInstance implements Disposable {
   }
 
   /** Tests only the rules the position needs: its side's exit, or when flat both entries. */
-  private act(time: number): void {
+  private act(): void {
+    // Small, so V8 inlines it into the bar step; what a fired rule does lives in exitOnSignal and
+    // enterOnSignal.
     const execution = this.execution;
     const side = execution.positionSide;
     const tests = this.tests;
+    const gates = this.gates;
     if (side !== null) {
       if (execution.hasPendingExit) return;
-      const gate = side === 'long' ? this.gates.exitLong : this.gates.exitShort;
+      const gate = side === 'long' ? gates.exitLong : gates.exitShort;
       if (gate !== null && gate.read() !== 1) return;
-      if (side === 'long' ? tests.exitLong() : tests.exitShort()) {
-        const result = execution.submit(SIGNAL_EXIT);
-        const rule: RuleName = side === 'long' ? 'exitLong' : 'exitShort';
-        if (result.accepted) {
-          this.recordOrder(result.orderId, time, 'exit', side, 'signal');
-          this.recordSignal(time, rule, 'exit', result.orderId);
-        } else {
-          this.recordSignal(time, rule, 'refused', result.rejection.orderId);
-        }
-      }
+      if (side === 'long' ? tests.exitLong() : tests.exitShort()) this.exitOnSignal(side);
       return;
     }
     // Most flat bars no entry's gate (a shared crossover, say) holds: one shared read each.
-    const gates = this.gates;
     const long = (gates.entryLong === null || gates.entryLong.read() === 1) && tests.entryLong();
     const short =
       (gates.entryShort === null || gates.entryShort.read() === 1) && tests.entryShort();
-    if (!long && !short) return;
+    if (long || short) this.enterOnSignal(long, short);
+  }
+
+  /** The position's exit rule held: an exit order for the next bar's open. */
+  private exitOnSignal(side: PositionSide): void {
+    const time = this._time;
+    const result = this.execution.submit(SIGNAL_EXIT);
+    const rule: RuleName = side === 'long' ? 'exitLong' : 'exitShort';
+    if (result.accepted) {
+      this.recordOrder(result.orderId, time, 'exit', side, 'signal');
+      this.recordSignal(time, rule, 'exit', result.orderId);
+    } else {
+      this.recordSignal(time, rule, 'refused', result.rejection.orderId);
+    }
+  }
+
+  /** An entry rule held while flat (both: a conflict, no entry). */
+  private enterOnSignal(long: boolean, short: boolean): void {
+    const time = this._time;
     if (long && short) {
       this.recordSignal(time, 'entryLong', 'conflict', null);
       this.recordSignal(time, 'entryShort', 'conflict', null);
@@ -469,6 +480,7 @@ export class StrategyInstance implements Disposable {
       this.recordSignal(time, rule, 'blocked', null);
       return;
     }
+    const execution = this.execution;
     const fixed = this.fixedEntries;
     const result = execution.submit(
       fixed !== null
