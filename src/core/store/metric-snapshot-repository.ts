@@ -1,6 +1,6 @@
 import type { MetricSnapshot } from '../metrics';
 import type { Db } from './database';
-import { BatchInsert, RecordStreams } from './record-batch';
+import { BatchInsert, RecordLog, type RecordStreams } from './record-batch';
 
 /** One variant's metrics at one bar time. */
 export interface StoredMetricSnapshot {
@@ -12,19 +12,13 @@ export interface StoredMetricSnapshot {
 }
 
 /** Metric snapshots of backtest runs and live variants (JSON-safe objects stored as JSON). */
-export class MetricSnapshotRepository {
+export class MetricSnapshotRepository extends RecordLog {
   private readonly inserter: BatchInsert<StoredMetricSnapshot>;
   private readonly latestStmt;
-  private readonly streams: RecordStreams;
-  private readonly ownStreams: boolean;
 
   /** `streams`: shared with the other record repositories of one writer, which resets it per batch. */
-  public constructor(
-    private readonly db: Db,
-    streams?: RecordStreams,
-  ) {
-    this.streams = streams ?? new RecordStreams(db);
-    this.ownStreams = streams === undefined;
+  public constructor(db: Db, streams?: RecordStreams) {
+    super(db, streams);
     // A later row of a multi-row INSERT OR REPLACE replaces an earlier one with the same key, as
     // one statement per row did.
     this.inserter = new BatchInsert(
@@ -42,10 +36,7 @@ export class MetricSnapshotRepository {
   /** Stores snapshots in one transaction; a second one for the same bar replaces the first. */
   public insert(snapshots: readonly StoredMetricSnapshot[]): void {
     if (snapshots.length === 0) return;
-    this.db.transaction(() => {
-      if (this.ownStreams) this.streams.forget();
-      this.write(snapshots);
-    })();
+    this.inTransaction(() => this.write(snapshots));
   }
 
   /**

@@ -1,21 +1,15 @@
 import type { OrderRecord } from '../engine/engine-records';
 import type { Db } from './database';
-import { BatchInsert, RecordStreams } from './record-batch';
+import { BatchInsert, RecordLog, type RecordStreams } from './record-batch';
 
 /** Order events (submissions and rejections) of backtest runs and live variants. */
-export class OrderRepository {
+export class OrderRepository extends RecordLog {
   private readonly inserter: BatchInsert<OrderRecord>;
   private readonly listStmt;
-  private readonly streams: RecordStreams;
-  private readonly ownStreams: boolean;
 
   /** `streams`: shared with the other record repositories of one writer, which resets it per batch. */
-  public constructor(
-    private readonly db: Db,
-    streams?: RecordStreams,
-  ) {
-    this.streams = streams ?? new RecordStreams(db);
-    this.ownStreams = streams === undefined;
+  public constructor(db: Db, streams?: RecordStreams) {
+    super(db, streams);
     this.inserter = new BatchInsert(db, 'order_log', [
       'run',
       'stream',
@@ -38,10 +32,7 @@ export class OrderRepository {
    */
   public insert(runId: string, orders: readonly OrderRecord[], firstSeq = 0): void {
     if (orders.length === 0) return;
-    this.db.transaction(() => {
-      if (this.ownStreams) this.streams.forget();
-      this.write(runId, orders, firstSeq);
-    })();
+    this.inTransaction(() => this.write(runId, orders, firstSeq));
   }
 
   /**

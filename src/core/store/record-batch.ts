@@ -135,3 +135,29 @@ export class BatchInsert<T> {
     return this.statements;
   }
 }
+
+/**
+ * What the record repositories share: the run and stream keys (their own, or those of the writer
+ * they belong to, which forgets them per batch), and a transaction per standalone insert.
+ */
+export abstract class RecordLog {
+  protected readonly streams: RecordStreams;
+  private readonly ownStreams: boolean;
+
+  /** `streams`: shared with the other record repositories of one writer, which resets it per batch. */
+  protected constructor(
+    protected readonly db: Db,
+    streams?: RecordStreams,
+  ) {
+    this.streams = streams ?? new RecordStreams(db);
+    this.ownStreams = streams === undefined;
+  }
+
+  /** Runs `write` in one transaction (joining the caller's, if one is open). */
+  protected inTransaction(write: () => void): void {
+    this.db.transaction(() => {
+      if (this.ownStreams) this.streams.forget();
+      write();
+    })();
+  }
+}

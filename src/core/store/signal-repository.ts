@@ -1,22 +1,16 @@
 import type { SignalRecord } from '../engine/engine-records';
 import type { Db } from './database';
-import { BatchInsert, RecordStreams } from './record-batch';
+import { BatchInsert, RecordLog, type RecordStreams } from './record-batch';
 
 /** Fired rules with their terms' values ("why it fired") of backtest runs and live variants. */
-export class SignalRepository {
+export class SignalRepository extends RecordLog {
   private readonly inserter: BatchInsert<SignalRecord>;
   private readonly listStmt;
   private readonly listVariantStmt;
-  private readonly streams: RecordStreams;
-  private readonly ownStreams: boolean;
 
   /** `streams`: shared with the other record repositories of one writer, which resets it per batch. */
-  public constructor(
-    private readonly db: Db,
-    streams?: RecordStreams,
-  ) {
-    this.streams = streams ?? new RecordStreams(db);
-    this.ownStreams = streams === undefined;
+  public constructor(db: Db, streams?: RecordStreams) {
+    super(db, streams);
     this.inserter = new BatchInsert(db, 'signal_log', [
       'run',
       'stream',
@@ -36,10 +30,7 @@ export class SignalRepository {
   /** Stores `signals` of run `runId` in one transaction, numbered from `firstSeq`. */
   public insert(runId: string, signals: readonly SignalRecord[], firstSeq = 0): void {
     if (signals.length === 0) return;
-    this.db.transaction(() => {
-      if (this.ownStreams) this.streams.forget();
-      this.write(runId, signals, firstSeq);
-    })();
+    this.inTransaction(() => this.write(runId, signals, firstSeq));
   }
 
   /**

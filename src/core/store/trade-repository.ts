@@ -1,7 +1,7 @@
 import type { TradeRow } from '../../shared/backtest';
 import type { TradeRecord } from '../engine/engine-records';
 import type { Db } from './database';
-import { BatchInsert, RecordStreams } from './record-batch';
+import { BatchInsert, RecordLog, type RecordStreams } from './record-batch';
 
 /** Which stored trades to read or export; every field narrows, none means all. */
 export interface TradeFilter {
@@ -194,18 +194,12 @@ export function tradesToCsv<T extends StoredTrade>(
  * variants. Writes go in batches, one transaction per batch; exports are exactly the rows of a
  * filter, as CSV or JSON text.
  */
-export class TradeRepository {
+export class TradeRepository extends RecordLog {
   private readonly inserter: BatchInsert<TradeRecord>;
-  private readonly streams: RecordStreams;
-  private readonly ownStreams: boolean;
 
   /** `streams`: shared with the other record repositories of one writer, which resets it per batch. */
-  public constructor(
-    private readonly db: Db,
-    streams?: RecordStreams,
-  ) {
-    this.streams = streams ?? new RecordStreams(db);
-    this.ownStreams = streams === undefined;
+  public constructor(db: Db, streams?: RecordStreams) {
+    super(db, streams);
     this.inserter = new BatchInsert(db, 'trade_log', [
       'run',
       'stream',
@@ -230,10 +224,7 @@ export class TradeRepository {
   /** Stores `trades` of run `runId` in one transaction (joins the caller's, if one is open). */
   public insert(runId: string, trades: readonly TradeRecord[]): void {
     if (trades.length === 0) return;
-    this.db.transaction(() => {
-      if (this.ownStreams) this.streams.forget();
-      this.write(runId, trades);
-    })();
+    this.inTransaction(() => this.write(runId, trades));
   }
 
   /**
