@@ -290,19 +290,20 @@ function compileRules(
   for (const [name, { text, ast }] of blueprint.asts) {
     rules.set(name, compileRule(text, ast, bindings));
   }
-  const tests = Object.freeze({
-    entryLong: rules.get('entryLong')?.test ?? never,
-    entryShort: rules.get('entryShort')?.test ?? never,
-    exitLong: rules.get('exitLong')?.test ?? never,
-    exitShort: rules.get('exitShort')?.test ?? never,
-  });
-  const gates = Object.freeze({
-    entryLong: rules.get('entryLong')?.gate ?? null,
-    entryShort: rules.get('entryShort')?.gate ?? null,
-    exitLong: rules.get('exitLong')?.gate ?? null,
-    exitShort: rules.get('exitShort')?.gate ?? null,
-  });
-  return { rules, tests, gates };
+  /** One field of every rule, or `none` for a rule the config leaves out. */
+  const perRule = <T>(field: (rule: CompiledRule) => T, none: T) => {
+    const of = (name: RuleName): T => {
+      const rule = rules.get(name);
+      return rule === undefined ? none : field(rule);
+    };
+    return Object.freeze({
+      entryLong: of('entryLong'),
+      entryShort: of('entryShort'),
+      exitLong: of('exitLong'),
+      exitShort: of('exitShort'),
+    });
+  };
+  return { rules, tests: perRule((r) => r.test, never), gates: perRule((r) => r.gate, null) };
 }
 
 /** Cache keys for the subexpressions repeated within one strategy (height ≥ 2 only). */
@@ -443,6 +444,13 @@ class PooledRuleEvaluator implements StrategyEvaluator {
       const [slot = 0, output = 0] = local.split(':').map(Number);
       return `${requirements[slot]?.key ?? '?'}#${output}`;
     };
+    /** Where a series' current value is: the bar cells, or its indicator's output array. */
+    const cellOf = (local: string): SeriesCell => {
+      const field = (BAR_FIELDS as readonly string[]).indexOf(local);
+      if (field >= 0) return { cells: frame.barCells, index: field };
+      const [slot = 0, output = 0] = local.split(':').map(Number);
+      return { cells: outputs[slot] as Float64Array, index: output };
+    };
     const pooled: PooledRing[] = [];
     const ringOf = new Map<string, SeriesRingBuffer>();
     for (const [local, depth] of blueprint.depths) {
@@ -450,14 +458,13 @@ class PooledRuleEvaluator implements StrategyEvaluator {
       const key = globalKey(local);
       let entry = frame.rings.get(key);
       if (entry === undefined) {
-        const field = (BAR_FIELDS as readonly string[]).indexOf(local);
-        const [slot = 0, output = 0] = local.split(':').map(Number);
+        const { cells, index } = cellOf(local);
         entry = {
           ring: new SeriesRingBuffer(depth),
           time: Number.NEGATIVE_INFINITY,
           users: 0,
-          source: field >= 0 ? frame.barCells : (outputs[slot] as Float64Array),
-          index: field >= 0 ? field : output,
+          source: cells,
+          index,
         };
         frame.addRing(key, entry);
       }
@@ -482,11 +489,7 @@ class PooledRuleEvaluator implements StrategyEvaluator {
       },
       cell: (ref): SeriesCell | undefined => {
         const local = blueprint.seriesKeyOf(ref);
-        if ((blueprint.depths.get(local) ?? 1) > 1) return undefined;
-        const field = (BAR_FIELDS as readonly string[]).indexOf(local);
-        if (field >= 0) return { cells: frame.barCells, index: field };
-        const [slot = 0, output = 0] = local.split(':').map(Number);
-        return { cells: outputs[slot] as Float64Array, index: output };
+        return (blueprint.depths.get(local) ?? 1) > 1 ? undefined : cellOf(local);
       },
       parameter: blueprint.parameter,
       shared: {
