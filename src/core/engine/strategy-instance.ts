@@ -433,8 +433,7 @@ export class StrategyInstance implements Disposable {
 
   /** Tests only the rules the position needs: its side's exit, or when flat both entries. */
   private act(): void {
-    // Small, so V8 inlines it into the bar step; what a fired rule does lives in exitOnSignal and
-    // enterOnSignal.
+    // Only decides; what a fired rule does lives in exitOnSignal and enterOnSignal.
     const execution = this.execution;
     const side = execution.positionSide;
     const tests = this.tests;

@@ -111,11 +111,9 @@ export class MetricsTracker implements PerformanceState {
     // in refuseBar): the arguments then stay unboxed numbers.
     const previous = this._equity;
     const last = this._lastTime;
-    if (
-      !(time > last || (last !== last && time === time)) ||
-      !(time < Number.POSITIVE_INFINITY && time > Number.NEGATIVE_INFINITY) ||
-      !(equity >= 0 && equity < Number.POSITIVE_INFINITY)
-    ) {
+    // NaN before the first bar: then any finite time will do.
+    const advances = Number.isNaN(last) ? !Number.isNaN(time) : time > last;
+    if (!advances || !(Math.abs(time) < Infinity) || !(equity >= 0 && equity < Infinity)) {
       refuseBar(time, equity, last);
     }
     if (equity === previous) {
@@ -129,7 +127,7 @@ export class MetricsTracker implements PerformanceState {
     }
     this._bars++;
     if (inPosition) this._exposedBars++;
-    if (last !== last) this._firstTime = time;
+    if (Number.isNaN(last)) this._firstTime = time;
     this._lastTime = time;
   }
 

@@ -148,7 +148,7 @@ export class ReturnMoments {
 }
 
 /** Count, mean and central sums M2–M4 of a group of returns. */
-export interface CentralSums {
+interface CentralSums {
   readonly n: number;
   readonly mean: number;
   readonly m2: number;
@@ -160,7 +160,7 @@ export interface CentralSums {
  * `a` combined with a group of `k` zero returns (mean 0, central sums 0): Chan, Golub & LeVeque's
  * pairwise update, as extended to M3 and M4 by Terriberry, with δ = −mean_a.
  */
-export function combineZeros(s: CentralSums, k: number): CentralSums {
+function combineZeros(s: CentralSums, k: number): CentralSums {
   if (k === 0) return s;
   const na = s.n;
   const n = na + k;
