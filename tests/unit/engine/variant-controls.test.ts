@@ -21,6 +21,20 @@ function instanceOn(loop: EngineBarLoop, id: string, records: EngineRecordCollec
   });
 }
 
+/** A loop that removes an instance that throws and keeps what it threw, as the manager's does. */
+function isolatingLoop(): {
+  loop: EngineBarLoop;
+  errors: Array<{ id: string; message: string }>;
+} {
+  const errors: Array<{ id: string; message: string }> = [];
+  const loop = new EngineBarLoop({
+    baseTimeframe: '1m',
+    onInstanceError: (instance, error) =>
+      errors.push({ id: instance.id, message: (error as Error).message }),
+  });
+  return { loop, errors };
+}
+
 describe('the controls the variant manager drives', () => {
   it('when entries are blocked then entry rules are recorded as blocked and no order is placed', () => {
     const loop = new EngineBarLoop({ baseTimeframe: '1m' });
@@ -56,12 +70,7 @@ describe('the controls the variant manager drives', () => {
   });
 
   it('when one instance throws on a bar then only it is removed and reported; the others keep trading', () => {
-    const errors: Array<{ id: string; message: string }> = [];
-    const loop = new EngineBarLoop({
-      baseTimeframe: '1m',
-      onInstanceError: (instance, error) =>
-        errors.push({ id: instance.id, message: (error as Error).message }),
-    });
+    const { loop, errors } = isolatingLoop();
     const records = new EngineRecordCollector();
     const healthy = instanceOn(loop, 'healthy', records);
     const faulty = instanceOn(loop, 'faulty', records);
@@ -82,12 +91,7 @@ describe('the controls the variant manager drives', () => {
   });
 
   it('when a bar has inconsistent prices then each instance refuses it on its own, as its exchange would', () => {
-    const errors: Array<{ id: string; message: string }> = [];
-    const loop = new EngineBarLoop({
-      baseTimeframe: '1m',
-      onInstanceError: (instance, error) =>
-        errors.push({ id: instance.id, message: (error as Error).message }),
-    });
+    const { loop, errors } = isolatingLoop();
     const records = new EngineRecordCollector();
     for (const id of ['a', 'b']) loop.add(instanceOn(loop, id, records));
     for (const bar of bars.slice(0, 3)) loop.onClosedBar(bar);
