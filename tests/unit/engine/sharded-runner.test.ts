@@ -6,6 +6,7 @@ import {
   type StrategyInstance,
 } from '../../../src/core/engine';
 import { planShards } from '../../../src/core/engine/shard-plan';
+import type { ShardVariantOutcome } from '../../../src/core/engine/shard-protocol';
 import { runSharded, ShardedRunError } from '../../../src/core/engine/sharded-runner';
 import { compileStrategy } from '../../../src/core/strategy';
 import { btcUsdtMinutes } from './engine-fixtures';
@@ -31,6 +32,16 @@ const GRID_STRATEGY = {
   },
   risk: { leverage: 3, stopLoss: { percent: 1 }, trailingStop: { percent: 1.5 } },
 };
+
+/** What a shard reports of a collector's records: how many of each. */
+function countsOf(records: EngineRecordCollector): ShardVariantOutcome['records'] {
+  return {
+    signals: records.signals.length,
+    orders: records.orders.length,
+    fills: records.fills.length,
+    trades: records.trades.length,
+  };
+}
 
 describe('planShards', () => {
   const keys = (...k: string[]) => ({ indicatorKeys: k });
@@ -119,12 +130,7 @@ describe('runSharded on real BTC/USDT minutes', () => {
       const { instance, records } = local[i]!;
       expect(o.trades).toEqual(records.trades);
       expect(o.metrics).toEqual(instance.snapshot());
-      expect(o.records).toEqual({
-        signals: records.signals.length,
-        orders: records.orders.length,
-        fills: records.fills.length,
-        trades: records.trades.length,
-      });
+      expect(o.records).toEqual(countsOf(records));
     });
     expect(result.outcomes.reduce((n, o) => n + o.trades.length, 0)).toBeGreaterThan(50);
   });
@@ -148,12 +154,7 @@ describe('runSharded on real BTC/USDT minutes', () => {
       // The warm-up passes ran on throwaway copies: nothing of them leaks into the outcome.
       expect(o.metrics).toEqual(instance.snapshot());
       expect(o.trades).toEqual([]);
-      expect(o.records).toEqual({
-        signals: records.signals.length,
-        orders: records.orders.length,
-        fills: records.fills.length,
-        trades: records.trades.length,
-      });
+      expect(o.records).toEqual(countsOf(records));
     });
     expect(result.outcomes.reduce((n, o) => n + o.records.trades, 0)).toBeGreaterThan(50);
     expect(result.outcomes.reduce((n, o) => n + o.records.signals, 0)).toBeGreaterThan(
