@@ -5,15 +5,19 @@
  *   tsx tests/bench/profile-engine.ts backtest|grid|unshared|distinct [seconds]
  * `backtest`: the backtest bench's EMA crossover session on the month ×3; `grid` / `unshared`:
  * the engine bench's 100 variants with shared / own indicators; `distinct`: 100 variants in one
- * loop with no indicator in common. NOSINK=1 drops the record
- * collectors (to see what records cost). For line-level profiles, bundle it first (esbuild
- * --bundle --platform=node --keep-names) and run the bundle under `node --cpu-prof`; tsx's
+ * loop with no indicator in common. NOSINK=1 drops the record collectors (to see what records
+ * cost); REPS=n runs the backtest on the month ×n (3 by default); PERRUN=1 prints each run's
+ * rate; NOJIT=1 leaves V8's inlining limits at their defaults. "hot loop" is the bars' own CPU
+ * time summed over the runs (a run's CPU time comes in 4 ms ticks, so one short run's rate is
+ * coarse; the sum is not). For line-level profiles, bundle it first (esbuild --bundle
+ * --platform=node --keep-names) and run the bundle under `node --cpu-prof`; tsx's
  * transform loses line numbers. Compare two commits by bundling each and running both in turn.
  */
 import {
   createStrategyInstance,
   EngineBarLoop,
   EngineRecordCollector,
+  tuneJitForEngine,
 } from '../../src/core/engine';
 import { BacktestSession, strategyTemplates } from '../../src/core/optimize';
 import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy';
@@ -21,6 +25,9 @@ import type { Candle } from '../../src/shared/market';
 import { loadCandles } from '../support/real-candles';
 import { DISTINCT_GRID_STRATEGY, GRID_STRATEGY } from './grid-workload';
 import { drawDistinctVariants, drawGridVariants } from './variant-grid';
+
+// As the app's hosts and the benchmarks run.
+if (!process.env.NOJIT) tuneJitForEngine();
 
 const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
 const mode = process.argv[2] ?? 'backtest';
@@ -45,7 +52,7 @@ const variants = drawGridVariants;
 const month = loadCandles(DATA);
 const range = barCount > 0 ? month.slice(0, barCount) : month;
 const thrice: Candle[] = [];
-for (let r = 0; r < 3; r++)
+for (let r = 0; r < Number(process.env.REPS ?? 3); r++)
   for (const b of month) thrice.push({ ...b, time: b.time + r * month.length * 60_000 });
 const end = performance.now() + seconds * 1000;
 let runs = 0;
@@ -53,12 +60,14 @@ let units = 0;
 const start = performance.now();
 const cpu0 = process.threadCpuUsage();
 let bestRate = 0;
+let hotCpu = 0;
 while (performance.now() < end && runs < maxRuns) {
-  let c0 = process.threadCpuUsage();
+  let c0: NodeJS.CpuUsage;
   const u0 = units;
   if (mode === 'backtest') {
     const bars = thrice;
     const s = new BacktestSession({ strategy: ema1m(), baseTimeframe: '1m', variantId: 'p' });
+    c0 = process.threadCpuUsage();
     s.pushAll(bars);
     units += bars.length;
     s.dispose();
@@ -89,9 +98,11 @@ while (performance.now() < end && runs < maxRuns) {
   runs++;
   const c1 = process.threadCpuUsage(c0);
   bestRate = Math.max(bestRate, (units - u0) / ((c1.user + c1.system) / 1e6));
+  hotCpu += c1.user + c1.system;
+  if (process.env.PERRUN) console.log(((units - u0) / (c1.user + c1.system)).toFixed(2));
 }
 (globalThis as { profUnits?: number }).profUnits = units;
 const cpu = process.threadCpuUsage(cpu0);
 console.log(
-  `${mode}: ${runs} runs, ${(units / ((performance.now() - start) / 1000) / 1e6).toFixed(2)} M units/s wall, ${(units / ((cpu.user + cpu.system) / 1e6) / 1e6).toFixed(2)} M/s cpu, best run ${(bestRate / 1e6).toFixed(2)} M/s cpu`,
+  `${mode}: ${runs} runs, ${(units / ((performance.now() - start) / 1000) / 1e6).toFixed(2)} M units/s wall, ${(units / ((cpu.user + cpu.system) / 1e6) / 1e6).toFixed(2)} M/s cpu, best run ${(bestRate / 1e6).toFixed(2)} M/s cpu, hot loop ${(units / (hotCpu / 1e6) / 1e6).toFixed(2)} M/s cpu`,
 );

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tuneJitForEngine } from '../../src/core/engine';
 import { formatReportMarkdown, withRatios, writeReport, type BenchModule } from './bench-report';
 
 /**
@@ -9,6 +10,8 @@ import { formatReportMarkdown, withRatios, writeReport, type BenchModule } from 
  * its report under tests/bench/results. Figures are compared with baselines measured in the same run.
  */
 async function main(): Promise<void> {
+  // The engine runs with the JIT settings the app's hosts apply.
+  tuneJitForEngine();
   const dir = dirname(fileURLToPath(import.meta.url));
   const wanted = process.argv.slice(2);
   const files = readdirSync(dir)

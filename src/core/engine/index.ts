@@ -12,6 +12,7 @@ export {
   type SignalRecord,
   type TradeRecord,
 } from './engine-records';
+export { ENGINE_JIT_FLAGS, tuneJitForEngine } from './engine-jit';
 export { EquityCurve } from './equity-curve';
 export {
   decodeDouble,
