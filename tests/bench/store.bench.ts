@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import type { OrderRecord, SignalRecord, TradeRecord } from '../../src/core/engine/engine-records';
+import {
+  signalTerms,
+  type OrderRecord,
+  type SignalRecord,
+  type TradeRecord,
+} from '../../src/core/engine/engine-records';
 import type { MetricSnapshot } from '../../src/core/metrics';
 import { openDatabase, type Db } from '../../src/core/store/database';
 import { EngineRecordWriter } from '../../src/core/store/engine-record-writer';
@@ -15,6 +20,8 @@ const BARS = 1_500;
 const COMMIT_RECORDS = 5_000;
 const ROUNDS = 5;
 const RUN_ID = 'strategy-1';
+/** The terms of the rule every stored signal fired on (one array, as an instance shares it). */
+const TERM_TEXTS = ['rsi', 'ema_fast', 'ema_slow[1]'];
 
 type Item =
   | { readonly kind: 'order'; readonly record: OrderRecord }
@@ -91,11 +98,8 @@ function records(): Item[][] {
           rule: entering ? 'entryLong' : 'exitLong',
           action: entering ? 'entry' : 'exit',
           orderId,
-          terms: [
-            { text: 'rsi', value: 30 + ((b * 7.123 + v) % 40) },
-            { text: 'ema_fast', value: price + 0.123456789 * v },
-            { text: 'ema_slow[1]', value: price - 3.987654321 },
-          ],
+          termTexts: TERM_TEXTS,
+          termValues: [30 + ((b * 7.123 + v) % 40), price + 0.123456789 * v, price - 3.987654321],
         },
       });
       batch.push({
@@ -240,7 +244,7 @@ function previousWriter(
             s.rule,
             s.action,
             s.orderId,
-            JSON.stringify(s.terms),
+            JSON.stringify(signalTerms(s)),
           );
         }
       })();

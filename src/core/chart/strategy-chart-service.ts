@@ -4,7 +4,7 @@ import type { ChartSource, IndicatorOverlay, SignalRow, StrategyChart } from '..
 import type { Candle, SeriesKey } from '../../shared/market';
 import { UserFacingError } from '../api/api-dispatcher';
 import { createStrategyInstance } from '../engine';
-import type { SignalRecord } from '../engine/engine-records';
+import { signalTerms, type SignalRecord } from '../engine/engine-records';
 import { IndicatorSet } from '../indicators';
 import { loadWarmUpBars } from '../optimize/backtest-runner';
 import { strategyTemplates, type StrategyTemplate } from '../optimize/strategy-template-catalog';
@@ -364,7 +364,7 @@ function assemble(
       action: s.action,
       orderId: s.orderId,
       expression: rules[s.rule] ?? '',
-      terms: s.terms.map((t) => ({ text: t.text, value: t.value })),
+      terms: signalTerms(s),
     });
   }
   return {

@@ -19,7 +19,19 @@ export interface SignalRecord {
   readonly action: SignalAction;
   /** The order it produced, or null. */
   readonly orderId: number | null;
-  readonly terms: readonly TermValue[];
+  /** The rule's terms as written (one array shared by every record of the rule). */
+  readonly termTexts: readonly string[];
+  /** Their values on that bar, in `termTexts`' order ({@link signalTerms} pairs them). */
+  readonly termValues: readonly number[];
+}
+
+/**
+ * A signal's terms paired with their values: what the store writes and the chart shows. Records
+ * keep the two arrays apart so that firing a rule allocates one array, not an object per term.
+ */
+export function signalTerms(record: SignalRecord): TermValue[] {
+  const values = record.termValues;
+  return record.termTexts.map((text, i) => ({ text, value: values[i] as number }));
 }
 
 /** An order's life: `submitted` when the venue queued it, `rejected` when it refused or dropped it. */

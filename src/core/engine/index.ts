@@ -5,6 +5,7 @@
 export { EngineBarLoop, type EngineBarLoopOptions } from './engine-bar-loop';
 export {
   EngineRecordCollector,
+  signalTerms,
   type EngineRecordSink,
   type FillRecord,
   type OrderRecord,

@@ -506,7 +506,8 @@ export class StrategyInstance implements Disposable {
       rule,
       action,
       orderId,
-      terms: this.rules.explain(rule),
+      termTexts: this.rules.termTexts(rule),
+      termValues: this.rules.termValues(rule),
     });
   }
 

@@ -1,4 +1,5 @@
-import type { SignalRecord } from '../engine/engine-records';
+import { signalTerms, type SignalRecord } from '../engine/engine-records';
+import type { TermValue } from '../strategy';
 import type { Db } from './database';
 import { BatchInsert, RecordLog, type RecordStreams } from './record-batch';
 
@@ -48,7 +49,7 @@ export class SignalRepository extends RecordLog {
       a[at + 4] = s.rule;
       a[at + 5] = s.action;
       a[at + 6] = s.orderId;
-      a[at + 7] = JSON.stringify(s.terms);
+      a[at + 7] = JSON.stringify(signalTerms(s));
     });
   }
 
@@ -66,13 +67,17 @@ export class SignalRepository extends RecordLog {
       order_id: number | null;
       terms: string;
     }>;
-    return rows.map((r) => ({
-      variantId: r.variant_id,
-      time: r.time,
-      rule: r.rule,
-      action: r.action,
-      orderId: r.order_id,
-      terms: JSON.parse(r.terms) as SignalRecord['terms'],
-    }));
+    return rows.map((r) => {
+      const terms = JSON.parse(r.terms) as TermValue[];
+      return {
+        variantId: r.variant_id,
+        time: r.time,
+        rule: r.rule,
+        action: r.action,
+        orderId: r.order_id,
+        termTexts: terms.map((t) => t.text),
+        termValues: terms.map((t) => t.value),
+      };
+    });
   }
 }

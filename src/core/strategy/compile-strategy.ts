@@ -15,6 +15,7 @@ import type {
 import {
   compileRule,
   countSubexpressions,
+  explainRule,
   nodeKey,
   type CompileBindings,
   type CompiledNode,
@@ -548,7 +549,15 @@ class PooledRuleEvaluator implements StrategyEvaluator {
   }
 
   public explain(rule: RuleName): TermValue[] {
-    return this.rules.get(rule)?.terms() ?? [];
+    return explainRule(this.rules.get(rule));
+  }
+
+  public termTexts(rule: RuleName): readonly string[] {
+    return this.rules.get(rule)?.termTexts ?? [];
+  }
+
+  public termValues(rule: RuleName): number[] {
+    return this.rules.get(rule)?.termValues() ?? [];
   }
 
   /** Shared history is not this evaluator's to forget: nothing happens. */
@@ -709,7 +718,15 @@ class RuleEvaluator implements StrategyEvaluator {
   public release(): void {}
 
   public explain(rule: RuleName): TermValue[] {
-    return this.rules.get(rule)?.terms() ?? [];
+    return explainRule(this.rules.get(rule));
+  }
+
+  public termTexts(rule: RuleName): readonly string[] {
+    return this.rules.get(rule)?.termTexts ?? [];
+  }
+
+  public termValues(rule: RuleName): number[] {
+    return this.rules.get(rule)?.termValues() ?? [];
   }
 
   public reset(): void {

@@ -60,10 +60,23 @@ export interface CompiledRule {
   /** Largest number of bars back the rule reads (0: current bar only). */
   readonly lookback: number;
   /**
-   * The values of the rule's terms on the current bar — the operands of its comparisons and
-   * crossovers, as written. Allocates, so call it only when the rule fired.
+   * The rule's terms — the operands of its comparisons and crossovers, as written — in the order
+   * {@link termValues} gives their values. One array for the rule's life: records share it.
    */
-  readonly terms: () => TermValue[];
+  readonly termTexts: readonly string[];
+  /**
+   * The values of the rule's terms on the current bar, in {@link termTexts}' order. Allocates one
+   * array of numbers (not an object per term: records of fired rules are kept by the thousand),
+   * so call it only when the rule fired.
+   */
+  readonly termValues: () => number[];
+}
+
+/** `rule`'s terms paired with their values on the current bar ([] without the rule). */
+export function explainRule(rule: CompiledRule | undefined): TermValue[] {
+  if (rule === undefined) return [];
+  const values = rule.termValues();
+  return rule.termTexts.map((text, i) => ({ text, value: values[i] as number }));
 }
 
 const NAN = Number.NaN;
@@ -788,26 +801,25 @@ export function compileRule(
   const { test, gate } = compiler.compileTest(ast);
   const termNodes: ExpressionNode[] = [];
   collectTerms(ast, termNodes);
-  const seen = new Set<string>();
-  const terms: { text: string; fn: CompiledNode }[] = [];
+  const termTexts: string[] = [];
+  const termFns: CompiledNode[] = [];
   for (const node of termNodes) {
     const termText = text.slice(node.span.start, node.span.end);
-    if (seen.has(termText)) continue;
-    seen.add(termText);
+    if (termTexts.includes(termText)) continue;
+    termTexts.push(termText);
     // Compiled at the term's own depth 0: it reuses the rule's buffers, which are deep enough.
-    terms.push({ text: termText, fn: new RuleCompiler(bindings).compile(node, 0) });
+    termFns.push(new RuleCompiler(bindings).compile(node, 0));
   }
   return {
     text,
     lookback: compiler.lookback,
     test,
     gate,
-    terms: () => {
-      const out = new Array<TermValue>(terms.length);
-      for (let i = 0; i < terms.length; i++) {
-        const t = terms[i] as { text: string; fn: CompiledNode };
-        out[i] = { text: t.text, value: t.fn(0) };
-      }
+    termTexts,
+    termValues: () => {
+      // Filled by push: a packed array of doubles, one allocation.
+      const out: number[] = [];
+      for (let i = 0; i < termFns.length; i++) out.push((termFns[i] as CompiledNode)(0));
       return out;
     },
   };

@@ -207,7 +207,8 @@ describe('migration 6: engine records move to insertion-ordered tables (real SQL
       rule: 'exitLong',
       action: 'exit',
       orderId: 6,
-      terms: [],
+      termTexts: [],
+      termValues: [],
     });
     writer.flush();
     // s1 stored seq 0…9 for each table (2 variants × 5).
@@ -258,7 +259,8 @@ describe('migration 6: engine records move to insertion-ordered tables (real SQL
       rule: 'entryLong',
       action: 'entry',
       orderId: null,
-      terms: [],
+      termTexts: [],
+      termValues: [],
     };
     const signals = new SignalRepository(db);
     signals.insert('r', [signal], 0);
@@ -293,7 +295,8 @@ describe('migration 6: engine records move to insertion-ordered tables (real SQL
         rule: i % 2 === 0 ? 'entryLong' : 'exitLong',
         action: i % 2 === 0 ? 'entry' : 'exit',
         orderId: i % 3 === 0 ? null : i,
-        terms: [{ text: `t${i}`, value: i / 7 }],
+        termTexts: [`t${i}`],
+        termValues: [i / 7],
       }));
       signals.forEach((s) => writer.onSignal(s));
       writer.flush();
@@ -333,7 +336,8 @@ describe('migration 6: engine records move to insertion-ordered tables (real SQL
       rule: 'entryLong',
       action: 'entry',
       orderId: null,
-      terms: [{ text: 'rsi', value: time }],
+      termTexts: ['rsi'],
+      termValues: [time],
     });
     writer.onSignal(signal('a', 1));
     // The live engine flushes inside its checkpoint transaction; here that transaction fails after.

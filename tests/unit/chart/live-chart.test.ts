@@ -19,6 +19,7 @@ import { MetricsTracker } from '../../../src/core/metrics';
 import { loadWarmUpBars, strategyTemplates } from '../../../src/core/optimize';
 import { CandleRepository } from '../../../src/core/store/candle-repository';
 import { openDatabase, type Db } from '../../../src/core/store/database';
+import { signalTerms } from '../../../src/core/engine';
 import { EngineRecordWriter } from '../../../src/core/store/engine-record-writer';
 import { compileStrategy, type CompiledStrategy } from '../../../src/core/strategy';
 import type { Candle, SeriesKey } from '../../../src/shared/market';
@@ -203,7 +204,7 @@ describe('strategy charts of a live variant on real BTC/USDT minutes', () => {
     let compared = 0;
     chart.signals.forEach((s, k) => {
       expect(s.time).toBe(recorded[k]!.time);
-      expect(s.terms).toEqual(recorded[k]!.terms);
+      expect(s.terms).toEqual(signalTerms(recorded[k]!));
       expect(s.expression).toBe(variant.strategy.config.rules[s.rule]);
       for (const term of s.terms) {
         const line = lines.get(term.text);

@@ -58,10 +58,14 @@ describe('StrategyInstance on real BTC/USDT minutes', () => {
     const signal = records.signals[0]!;
     expect(signal.rule).toBe('entryLong');
     expect(signal.action).toBe('entry');
-    expect(signal.terms.map((t) => t.text)).toEqual(['close', 'fast']);
+    expect(signal.termTexts).toEqual(['close', 'fast']);
     const bar = bars[index(bars, signal.time)]!;
-    expect(signal.terms[0]!.value).toBe(bar.close);
-    expect(signal.terms[0]!.value).toBeGreaterThan(signal.terms[1]!.value);
+    expect(signal.termValues[0]).toBe(bar.close);
+    expect(signal.termValues[0]).toBeGreaterThan(signal.termValues[1]!);
+    // Every signal of a rule shares its texts; each has its own values.
+    const entries = records.signals.filter((s) => s.rule === 'entryLong');
+    expect(entries.every((s) => s.termTexts === signal.termTexts)).toBe(true);
+    expect(new Set(entries.map((s) => s.termValues)).size).toBe(entries.length);
     const fill = records.fills[0]!;
     const next = bars[index(bars, signal.time) + 1]!;
     expect(fill.time).toBe(next.time);

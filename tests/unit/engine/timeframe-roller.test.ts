@@ -87,7 +87,7 @@ describe('EngineBarLoop with a higher-timeframe indicator', () => {
       // The 5m bar opening at `time` closes at time + 5m: it reads the hour closed by then.
       const closedBy = signal.time + 300_000;
       const expected = ema.filter((e) => e.closesAt <= closedBy).at(-1)!;
-      expect(signal.terms[0]!.value).toBeCloseTo(expected.value, 6);
+      expect(signal.termValues[0]).toBeCloseTo(expected.value, 6);
     }
     // The first signal comes on the 5m bar that closes with the third hour.
     expect(records.signals[0]!.time + 300_000).toBe(ema[0]!.closesAt);
