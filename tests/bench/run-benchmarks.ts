@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tuneJitForEngine } from '../../src/core/engine';
+import { ENGINE_JIT_FLAGS, tuneJitForEngine } from '../../src/core/engine';
 import { formatReportMarkdown, withRatios, writeReport, type BenchModule } from './bench-report';
 
 /**
@@ -23,7 +23,14 @@ async function main(): Promise<void> {
   for (const file of files) {
     const mod = (await import(pathToFileURL(resolve(dir, file)).href)) as BenchModule;
     console.log(`\n▶ ${file}`);
-    const report = withRatios(await mod.run());
+    const measured = withRatios(await mod.run());
+    const report = {
+      ...measured,
+      notes: [
+        ...(measured.notes ?? []),
+        `Run with the JIT settings the app's hosts apply (tuneJitForEngine: ${ENGINE_JIT_FLAGS.join(' ')}).`,
+      ],
+    };
     writeReport(report, environment);
     console.log(formatReportMarkdown(report, environment));
   }
