@@ -12,7 +12,7 @@ import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallOutcome } from '../shared
 import { readAppVersion } from '../core/app-version';
 import { databasePath, resolveDataDir } from '../core/config/data-dir';
 import { acquireDataDirLock } from '../core/config/data-dir-lock';
-import { tuneJitForEngine } from '../core/engine';
+import { tuneV8ForEngine } from '../core/engine';
 import { Workstation } from '../core/workstation';
 import { createIpcCallHandler } from './ipc-call-handler';
 
@@ -49,7 +49,7 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     app.on('quit', () => lock.dispose());
-    tuneJitForEngine();
+    tuneV8ForEngine();
     workstation = new Workstation({
       databasePath: databasePath(dataDir),
       appVersion: readAppVersion(resolve(app.getAppPath(), 'package.json')),

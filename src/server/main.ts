@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { readAppVersion } from '../core/app-version';
 import { databasePath, resolveDataDir } from '../core/config/data-dir';
 import { acquireDataDirLock, DataDirInUseError } from '../core/config/data-dir-lock';
-import { tuneJitForEngine } from '../core/engine';
+import { tuneV8ForEngine } from '../core/engine';
 import { Workstation } from '../core/workstation';
 import { startHeadlessServer } from './headless-server';
 
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
 
   const lock = acquireDataDirLock(dataDir);
   process.on('exit', () => lock.dispose());
-  tuneJitForEngine();
+  tuneV8ForEngine();
   const workstation = new Workstation({
     databasePath: databasePath(dataDir),
     appVersion: readAppVersion(resolve(root, 'package.json')),

@@ -7,7 +7,7 @@
  * the engine bench's 100 variants with shared / own indicators; `distinct`: 100 variants in one
  * loop with no indicator in common. NOSINK=1 drops the record collectors (to see what records
  * cost); REPS=n runs the backtest on the month ×n (3 by default); PERRUN=1 prints each run's
- * rate; NOJIT=1 leaves V8's inlining limits at their defaults. "hot loop" is the bars' own CPU
+ * rate; NOV8=1 leaves V8's settings at their defaults. "hot loop" is the bars' own CPU
  * time summed over the runs (a run's CPU time comes in 4 ms ticks, so one short run's rate is
  * coarse; the sum is not). For line-level profiles, bundle it first (esbuild --bundle
  * --platform=node --keep-names) and run the bundle under `node --cpu-prof`; tsx's
@@ -17,7 +17,7 @@ import {
   createStrategyInstance,
   EngineBarLoop,
   EngineRecordCollector,
-  tuneJitForEngine,
+  tuneV8ForEngine,
 } from '../../src/core/engine';
 import { BacktestSession, strategyTemplates } from '../../src/core/optimize';
 import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy';
@@ -27,7 +27,7 @@ import { DISTINCT_GRID_STRATEGY, GRID_STRATEGY } from './grid-workload';
 import { drawDistinctVariants, drawGridVariants } from './variant-grid';
 
 // As the app's hosts and the benchmarks run.
-if (!process.env.NOJIT) tuneJitForEngine();
+if (!process.env.NOV8) tuneV8ForEngine();
 
 const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
 const mode = process.argv[2] ?? 'backtest';

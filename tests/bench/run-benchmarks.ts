@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ENGINE_JIT_FLAGS, tuneJitForEngine } from '../../src/core/engine';
+import { ENGINE_V8_FLAGS, tuneV8ForEngine } from '../../src/core/engine';
 import { formatReportMarkdown, withRatios, writeReport, type BenchModule } from './bench-report';
 
 /**
@@ -11,7 +11,7 @@ import { formatReportMarkdown, withRatios, writeReport, type BenchModule } from 
  */
 async function main(): Promise<void> {
   // The engine runs with the JIT settings the app's hosts apply.
-  tuneJitForEngine();
+  tuneV8ForEngine();
   const dir = dirname(fileURLToPath(import.meta.url));
   const wanted = process.argv.slice(2);
   const files = readdirSync(dir)
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       ...measured,
       notes: [
         ...(measured.notes ?? []),
-        `Run with the JIT settings the app's hosts apply (tuneJitForEngine: ${ENGINE_JIT_FLAGS.join(' ')}).`,
+        `Run with the V8 settings the app's hosts apply (tuneV8ForEngine: ${ENGINE_V8_FLAGS.join(' ')}).`,
       ],
     };
     writeReport(report, environment);

@@ -13,7 +13,7 @@ export {
   type SignalRecord,
   type TradeRecord,
 } from './engine-records';
-export { ENGINE_JIT_FLAGS, tuneJitForEngine } from './engine-jit';
+export { ENGINE_V8_FLAGS, tuneV8ForEngine } from './engine-v8-flags';
 export { EquityCurve } from './equity-curve';
 export {
   decodeDouble,
