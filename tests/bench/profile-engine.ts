@@ -51,9 +51,9 @@ const variants = drawGridVariants;
 
 const month = loadCandles(DATA);
 const range = barCount > 0 ? month.slice(0, barCount) : month;
-const thrice: Candle[] = [];
+const repeated: Candle[] = [];
 for (let r = 0; r < Number(process.env.REPS ?? 3); r++)
-  for (const b of month) thrice.push({ ...b, time: b.time + r * month.length * 60_000 });
+  for (const b of month) repeated.push({ ...b, time: b.time + r * month.length * 60_000 });
 const end = performance.now() + seconds * 1000;
 let runs = 0;
 let units = 0;
@@ -65,7 +65,7 @@ while (performance.now() < end && runs < maxRuns) {
   let c0: NodeJS.CpuUsage;
   const u0 = units;
   if (mode === 'backtest') {
-    const bars = thrice;
+    const bars = repeated;
     const s = new BacktestSession({ strategy: ema1m(), baseTimeframe: '1m', variantId: 'p' });
     c0 = process.threadCpuUsage();
     s.pushAll(bars);

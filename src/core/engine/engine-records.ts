@@ -1,5 +1,5 @@
 import type { ClosedTrade, Fill, OrderRejectReason } from '../execution';
-import type { RuleName, TermValue } from '../strategy';
+import { pairTerms, type RuleName, type TermValue } from '../strategy';
 
 /**
  * What an instance did when a rule fired on a closed bar:
@@ -30,8 +30,7 @@ export interface SignalRecord {
  * keep the two arrays apart so that firing a rule allocates one array, not an object per term.
  */
 export function signalTerms(record: SignalRecord): TermValue[] {
-  const values = record.termValues;
-  return record.termTexts.map((text, i) => ({ text, value: values[i] as number }));
+  return pairTerms(record.termTexts, record.termValues);
 }
 
 /** An order's life: `submitted` when the venue queued it, `rejected` when it refused or dropped it. */

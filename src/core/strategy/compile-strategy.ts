@@ -15,8 +15,8 @@ import type {
 import {
   compileRule,
   countSubexpressions,
-  explainRule,
   nodeKey,
+  pairTerms,
   type CompileBindings,
   type CompiledNode,
   type CompiledRule,
@@ -548,10 +548,6 @@ class PooledRuleEvaluator implements StrategyEvaluator {
     this.behind = behind;
   }
 
-  public explain(rule: RuleName): TermValue[] {
-    return explainRule(this.rules.get(rule));
-  }
-
   public termTexts(rule: RuleName): readonly string[] {
     return this.rules.get(rule)?.termTexts ?? [];
   }
@@ -717,10 +713,6 @@ class RuleEvaluator implements StrategyEvaluator {
 
   public release(): void {}
 
-  public explain(rule: RuleName): TermValue[] {
-    return explainRule(this.rules.get(rule));
-  }
-
   public termTexts(rule: RuleName): readonly string[] {
     return this.rules.get(rule)?.termTexts ?? [];
   }
@@ -848,7 +840,7 @@ class RuntimeStrategy implements CompiledStrategy {
   }
 
   public explain(rule: RuleName): TermValue[] {
-    return this.own.explain(rule);
+    return pairTerms(this.own.termTexts(rule), this.own.termValues(rule));
   }
 
   public reset(): void {

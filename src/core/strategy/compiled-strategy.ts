@@ -42,11 +42,9 @@ export interface StrategyEvaluator {
   readonly tests: RuleTests;
   /** Each rule's gate on the last observed bar: a cheaper first look than its test. */
   readonly gates: RuleGates;
-  /** The terms of `rule` and their values on the last observed bar. */
-  explain(rule: RuleName): TermValue[];
   /** The terms of `rule` as written, in {@link termValues}' order (the same array every call). */
   termTexts(rule: RuleName): readonly string[];
-  /** The values of `rule`'s terms on the last observed bar: {@link explain} in one number array. */
+  /** The values of `rule`'s terms on the last observed bar, one number per term. */
   termValues(rule: RuleName): number[];
   /** Forgets all history (its own; a pooled evaluator's history is shared and stays). */
   reset(): void;

@@ -72,11 +72,9 @@ export interface CompiledRule {
   readonly termValues: () => number[];
 }
 
-/** `rule`'s terms paired with their values on the current bar ([] without the rule). */
-export function explainRule(rule: CompiledRule | undefined): TermValue[] {
-  if (rule === undefined) return [];
-  const values = rule.termValues();
-  return rule.termTexts.map((text, i) => ({ text, value: values[i] as number }));
+/** Term texts paired with their values, in order: the "why it fired" shape the store and chart use. */
+export function pairTerms(texts: readonly string[], values: readonly number[]): TermValue[] {
+  return texts.map((text, i) => ({ text, value: values[i] as number }));
 }
 
 const NAN = Number.NaN;

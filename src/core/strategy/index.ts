@@ -15,6 +15,7 @@ export type {
   StrategySignals,
   TermValue,
 } from './evaluation-context';
+export { pairTerms } from './compiler';
 export { BAR_FIELDS, type BarField } from './expression-scope';
 export { FUNCTION_SPECS, type FunctionSpec } from './expression-functions';
 export { CONFIG_LIMITS, EXPRESSION_LIMITS } from './expression-limits';

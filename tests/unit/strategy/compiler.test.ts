@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeriesPool } from '../../../src/core/strategy/compile-strategy';
+import { pairTerms } from '../../../src/core/strategy/compiler';
 import { compileSample, fires, runSeries } from './support/sample-strategy';
 
 const N = NaN;
@@ -317,10 +318,11 @@ describe('compiled rules', () => {
     // b has seen one bar only: no crossover yet, and its history is its own.
     b.observeBar({ time: 0, open: 5, high: 5, low: 5, close: 5, volume: 1 });
     expect(b.tests.exitLong()).toBe(false);
-    expect(a.explain('exitLong')).toEqual([
+    expect(pairTerms(a.termTexts('exitLong'), a.termValues('exitLong'))).toEqual([
       { text: 'close', value: 2 },
       { text: 'close[1]', value: 1 },
     ]);
+    expect(a.termTexts('exitLong')).toBe(a.termTexts('exitLong'));
     expect(() => s.instantiate([])).toThrow(RangeError);
   });
 
