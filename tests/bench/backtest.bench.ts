@@ -7,6 +7,7 @@ import { CandleRepository } from '../../src/core/store/candle-repository';
 import { openDatabase } from '../../src/core/store/database';
 import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy';
 import { TestClock } from '../../src/core/time/clock';
+import { threadCpuSeconds } from '../../src/core/time/thread-cpu-time';
 import type { Candle, SeriesKey } from '../../src/shared/market';
 import { makeTempDir } from '../stubs/temp-dir';
 import { sharedDataPath } from '../support/shared-data';
@@ -81,14 +82,14 @@ function engineRun(bars: readonly Candle[]): {
     variantId: 'bench',
   });
   collectGarbage();
-  const cpu = process.threadCpuUsage();
+  const cpu = threadCpuSeconds();
   const start = performance.now();
   session.pushAll(bars);
   const seconds = (performance.now() - start) / 1000;
-  const used = process.threadCpuUsage(cpu);
+  const cpuSeconds = threadCpuSeconds() - cpu;
   const trades = session.outcome().trades.length;
   session.dispose();
-  return { seconds, cpuSeconds: (used.user + used.system) / 1e6, trades };
+  return { seconds, cpuSeconds, trades };
 }
 
 function bestEngine(

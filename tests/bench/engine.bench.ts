@@ -6,6 +6,7 @@ import {
 } from '../../src/core/engine';
 import { runSharded } from '../../src/core/engine/sharded-runner';
 import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy';
+import { threadCpuSeconds } from '../../src/core/time/thread-cpu-time';
 import type { Candle } from '../../src/shared/market';
 import { loadCandles as loadSharedCandles } from '../support/real-candles';
 import { collectGarbage } from './bench-gc';
@@ -66,12 +67,6 @@ function build(variants: readonly Params[], shared: boolean, config: unknown): B
     instances.push(instance);
   });
   return { loops, instances };
-}
-
-/** CPU seconds this thread has used (excludes time waiting for a core on a busy machine). */
-function threadCpuSeconds(): number {
-  const used = process.threadCpuUsage();
-  return (used.user + used.system) / 1e6;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { MetricSnapshot } from '../../src/core/metrics';
 import { openDatabase, type Db } from '../../src/core/store/database';
 import { EngineRecordWriter } from '../../src/core/store/engine-record-writer';
 import { MIGRATIONS } from '../../src/core/store/migrations';
+import { threadCpuSeconds } from '../../src/core/time/thread-cpu-time';
 import { makeTempDir } from '../stubs/temp-dir';
 import type { BenchReport, BenchRow } from './bench-report';
 
@@ -256,11 +257,6 @@ function previousWriter(
       })();
     })();
   };
-}
-
-function threadCpuSeconds(): number {
-  const used = process.threadCpuUsage();
-  return (used.user + used.system) / 1e6;
 }
 
 interface Timing {

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Candle } from '../../shared/market';
 import { compileStrategy, formatStrategyIssue } from '../strategy';
+import { threadCpuSeconds } from '../time/thread-cpu-time';
 import { EngineBarLoop } from './engine-bar-loop';
 import type { EngineRecordSink, TradeRecord } from './engine-records';
 import { unpackBars } from './shard-bars';
@@ -110,12 +111,11 @@ function main(): void {
     port.once('message', (command: ShardCommand) => {
       if (command.type !== 'run') return;
       try {
-        const cpu = process.threadCpuUsage();
+        const cpu = threadCpuSeconds();
         const start = performance.now();
         feed(loop, bars, Math.min(job.warmUpBars, bars.length), bars.length);
         const seconds = (performance.now() - start) / 1000;
-        const used = process.threadCpuUsage(cpu);
-        const cpuSeconds = (used.user + used.system) / 1e6;
+        const cpuSeconds = threadCpuSeconds() - cpu;
         const outcomes: ShardVariantOutcome[] = entries.map(({ instance, records }) => ({
           id: instance.id,
           metrics: instance.snapshot(job.trials),
