@@ -27,18 +27,18 @@ import type { BenchReport } from './bench-report';
 const DATA = 'candles/binanceus_BTCUSDT_1m_2023-03-01_21.csv.gz';
 const REPEATS = 10;
 const NAIVE_BARS = 2_000;
-/** Engine runs, best taken: a run is ~0.1 s and one run's figure swings by a fifth on this shared machine. */
-const ENGINE_RUNS = 15;
+/** Engine runs, back to back: a run is ~0.06 s and one run's figure swings by a fifth on this shared machine. */
+const ENGINE_RUNS = 30;
 const WINDOW = 200;
 
 const loadCandles = (): Candle[] => loadSharedCandles(DATA);
+const fmtRate = (perSecond: number): string => `${(perSecond / 1e6).toFixed(2)} M bars/s`;
 
-/** The month played `REPEATS` times back to back (times shifted), so a run lasts long enough to time. */
-function repeated(bars: readonly Candle[]): Candle[] {
+/** The month played `times` times back to back (times shifted), so a run lasts long enough to time. */
+function repeated(bars: readonly Candle[], times: number): Candle[] {
   const span = bars.length * 60_000;
   const out: Candle[] = [];
-  for (let r = 0; r < REPEATS; r++)
-    for (const b of bars) out.push({ ...b, time: b.time + r * span });
+  for (let r = 0; r < times; r++) for (const b of bars) out.push({ ...b, time: b.time + r * span });
   return out;
 }
 
@@ -66,11 +66,7 @@ function best(reps: number, run: () => number): { seconds: number; result: numbe
   return { seconds: fastest, result };
 }
 
-/**
- * The bars through a fresh session, timed from the first bar to the last: building the session
- * before and the outcome after (trades, and a point object per equity mark for the API) are not
- * per-bar work. Every record and equity mark is produced inside the timed loop.
- */
+/** One backtest of `bars` through a fresh session, timed from its first bar to its last. */
 function engineRun(bars: readonly Candle[]): {
   seconds: number;
   cpuSeconds: number;
@@ -81,7 +77,6 @@ function engineRun(bars: readonly Candle[]): {
     baseTimeframe: '1m',
     variantId: 'bench',
   });
-  collectGarbage();
   const cpu = threadCpuSeconds();
   const start = performance.now();
   session.pushAll(bars);
@@ -92,20 +87,38 @@ function engineRun(bars: readonly Candle[]): {
   return { seconds, cpuSeconds, trades };
 }
 
-function bestEngine(
-  reps: number,
-  bars: readonly Candle[],
-): { seconds: number; cpuSeconds: number; result: number } {
-  let fastest = Number.POSITIVE_INFINITY;
-  let leastCpu = Number.POSITIVE_INFINITY;
-  let result = 0;
-  for (let r = 0; r < reps; r++) {
-    const run = engineRun(bars);
-    fastest = Math.min(fastest, run.seconds);
-    leastCpu = Math.min(leastCpu, run.cpuSeconds);
-    result = run.trades;
-  }
-  return { seconds: fastest, cpuSeconds: leastCpu, result };
+interface EngineRuns {
+  /** Timed seconds summed over the runs, by wall clock and by thread CPU time. */
+  seconds: number;
+  cpuSeconds: number;
+  /** The fastest run's, each measure on its own. */
+  bestSeconds: number;
+  bestCpuSeconds: number;
+  trades: number;
+}
+
+/**
+ * `reps` backtests back to back. Building a session before its run and the outcome after (trades,
+ * and a point object per equity mark for the API) are not per-bar work; every record and equity
+ * mark is produced inside the timed loop. No full GC between runs: nothing in the app forces one,
+ * and one before each run made the run after it 20–45 % slower (profile-engine.ts FORCEGC=1,
+ * alternated runs: 2.6 vs 5.2 M bars/s; 4.2 vs 5.3 with a month untimed after the GC). It frees
+ * the previous session, whose objects TurboFan had embedded in the engine's optimized code, so
+ * V8 throws that code away ("embedded weak objects cleared", --trace-deopt). Garbage is
+ * collected as it comes instead, each run paying for the collections that fall in it, and the
+ * rates are totals over all runs rather than the best run.
+ */
+function engineRuns(reps: number, bars: readonly Candle[]): EngineRuns {
+  const runs = Array.from({ length: reps }, () => engineRun(bars));
+  const sum = (pick: (run: (typeof runs)[number]) => number): number =>
+    runs.reduce((total, run) => total + pick(run), 0);
+  return {
+    seconds: sum((run) => run.seconds),
+    cpuSeconds: sum((run) => run.cpuSeconds),
+    bestSeconds: Math.min(...runs.map((run) => run.seconds)),
+    bestCpuSeconds: Math.min(...runs.map((run) => run.cpuSeconds)),
+    trades: runs.at(-1)?.trades ?? 0,
+  };
 }
 
 /** The naive way: each bar, the three EMAs recomputed over the trailing window, then the same rules. */
@@ -165,9 +178,9 @@ async function runnerFromStore(): Promise<{ seconds: number; bars: number; trade
 
 export async function run(): Promise<BenchReport> {
   const month = loadCandles();
-  const bars = repeated(month);
+  const bars = repeated(month, REPEATS);
   engineRun(month); // JIT warm-up
-  const engine = bestEngine(ENGINE_RUNS, bars);
+  const engine = engineRuns(ENGINE_RUNS, bars);
   const naive = best(1, () => naiveRun(month));
   const store = await runnerFromStore();
   const naiveLabel = 'naive: technicalindicators batch EMAs over a 200-bar window, every bar';
@@ -178,14 +191,14 @@ export async function run(): Promise<BenchReport> {
       { label: naiveLabel, value: NAIVE_BARS / naive.seconds, unit: 'bars/s' },
       {
         label: 'engine backtest, bars in memory (whole engine in the loop)',
-        value: bars.length / engine.seconds,
+        value: (ENGINE_RUNS * bars.length) / engine.seconds,
         unit: 'bars/s',
         baseline: naiveLabel,
         target: '≥ 5 M bars/s per core',
       },
       {
         label: 'engine backtest, bars in memory, by thread CPU time',
-        value: bars.length / engine.cpuSeconds,
+        value: (ENGINE_RUNS * bars.length) / engine.cpuSeconds,
         unit: 'bars/s',
         baseline: naiveLabel,
         target: '≥ 5 M bars/s per core',
@@ -198,7 +211,7 @@ export async function run(): Promise<BenchReport> {
       },
     ],
     notes: [
-      `${month.length.toLocaleString('en-US')} real 1-minute bars (${DATA}); the engine row runs them ${REPEATS} times back to back (${bars.length.toLocaleString('en-US')} bars, times shifted), best of ${ENGINE_RUNS} after a JIT warm-up, a full GC before each, timed from the first bar to the last (building the session and the outcome object after the run are not counted); ${engine.result} trades per run. The machine is shared with other jobs: the CPU-time row leaves out time spent waiting for a core.`,
+      `${month.length.toLocaleString('en-US')} real 1-minute bars (${DATA}); a run plays them ${REPEATS} times back to back (${bars.length.toLocaleString('en-US')} bars, times shifted) through a fresh session, timed from the first bar to the last (building the session and the outcome object after the run are not counted); ${engine.trades.toLocaleString('en-US')} trades per run. ${ENGINE_RUNS} runs back to back after a JIT warm-up, no forced GC between them (a full GC before a run deoptimizes the engine's code — see engineRuns in backtest.bench.ts); the rows divide all runs' bars by all runs' time, collections included; the fastest run: ${fmtRate(bars.length / engine.bestSeconds)} by wall clock, ${fmtRate(bars.length / engine.bestCpuSeconds)} by thread CPU time. The machine is shared with other jobs: the CPU-time row leaves out time spent waiting for a core, and V8's parallel scavenger works on helper threads, which it leaves out too.`,
       'Strategy: resources/strategies/ema-crossover-trend.json with its timeframe set to 1m — EMA(9), EMA(21), 1h EMA(50) rolled up from the minutes; entries on crossovers in the trend’s direction, exits on the opposite crossing, 2% trailing stop.',
       'In the loop per bar: TimeframeRoller (1h), IndicatorSet.update, compiled rules, PaperExchange.onBar (fills, stops, trailing), MetricsTracker.onBar, equity curve; per fired rule a signal record with term values; per fill/trade their records.',
       `The naive baseline computes the same three EMAs with technicalindicators' batch EMA over the trailing ${WINDOW} bars on ${NAIVE_BARS.toLocaleString('en-US')} bars (no fills or metrics at all, so the ratio understates the gap).`,

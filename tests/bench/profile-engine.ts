@@ -7,7 +7,8 @@
  * the engine bench's 100 variants with shared / own indicators; `distinct`: 100 variants in one
  * loop with no indicator in common. NOSINK=1 drops the record collectors (to see what records
  * cost); REPS=n runs the backtest on the month ×n (3 by default); PERRUN=1 prints each run's
- * rate; NOV8=1 leaves V8's settings at their defaults. "hot loop" is the bars' own thread CPU
+ * rate; NOV8=1 leaves V8's settings at their defaults; FORCEGC=1 runs a full GC before each run, as
+ * the benches do. "hot loop" is the bars' own thread CPU
  * time summed over the runs, "hot wall" their wall time: V8's parallel scavenger works on
  * helper threads, which the thread's CPU time leaves out and the wall clock does not. For line-level profiles, bundle it first (esbuild --bundle
  * --platform=node --keep-names) and run the bundle under `node --cpu-prof`; tsx's
@@ -24,6 +25,7 @@ import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy'
 import { threadCpuSeconds } from '../../src/core/time/thread-cpu-time';
 import type { Candle } from '../../src/shared/market';
 import { loadCandles } from '../support/real-candles';
+import { collectGarbage } from './bench-gc';
 import { DISTINCT_GRID_STRATEGY, GRID_STRATEGY } from './grid-workload';
 import { drawDistinctVariants, drawGridVariants } from './variant-grid';
 
@@ -53,8 +55,10 @@ const variants = drawGridVariants;
 const month = loadCandles(DATA);
 const range = barCount > 0 ? month.slice(0, barCount) : month;
 const repeated: Candle[] = [];
-for (let r = 0; r < Number(process.env.REPS ?? 3); r++)
-  for (const b of month) repeated.push({ ...b, time: b.time + r * month.length * 60_000 });
+const lead: Candle[] = [];
+for (let r = 0; r < Number(process.env.REPS ?? 3) + 1; r++)
+  for (const b of month)
+    (r === 0 ? lead : repeated).push({ ...b, time: b.time + r * month.length * 60_000 });
 const end = performance.now() + seconds * 1000;
 let runs = 0;
 let units = 0;
@@ -69,7 +73,11 @@ while (performance.now() < end && runs < maxRuns) {
   const u0 = units;
   if (mode === 'backtest') {
     const bars = repeated;
+    if (process.env.GCFIRST) collectGarbage();
     const s = new BacktestSession({ strategy: ema1m(), baseTimeframe: '1m', variantId: 'p' });
+    if (process.env.FORCEGC) collectGarbage();
+    // LEAD=1: the month before untimed, as the backtest bench does after its full GC.
+    if (process.env.LEAD) s.pushAll(lead);
     c0 = threadCpuSeconds();
     w0 = performance.now();
     s.pushAll(bars);
@@ -95,6 +103,7 @@ while (performance.now() < end && runs < maxRuns) {
       );
     });
     // The best-run rate times the bars only, not building the variants.
+    if (process.env.FORCEGC) collectGarbage();
     c0 = threadCpuSeconds();
     w0 = performance.now();
     for (const bar of range) for (const l of loops) l.onClosedBar(bar);
@@ -105,7 +114,8 @@ while (performance.now() < end && runs < maxRuns) {
   hotWall += (performance.now() - w0) / 1000;
   bestRate = Math.max(bestRate, (units - u0) / c1);
   hotCpu += c1;
-  if (process.env.PERRUN) console.log(((units - u0) / c1 / 1e6).toFixed(2));
+  if (process.env.PERRUN)
+    console.log(((units - u0) / c1 / 1e6).toFixed(2), process.resourceUsage().minorPageFault);
 }
 (globalThis as { profUnits?: number }).profUnits = units;
 const cpu = threadCpuSeconds() - cpu0;
