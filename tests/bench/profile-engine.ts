@@ -7,12 +7,14 @@
  * the engine bench's 100 variants with shared / own indicators; `distinct`: 100 variants in one
  * loop with no indicator in common. NOSINK=1 drops the record collectors (to see what records
  * cost); REPS=n runs the backtest on the month ×n (3 by default); PERRUN=1 prints each run's
- * rate; NOV8=1 leaves V8's settings at their defaults; FORCEGC=1 runs a full GC before each run, as
- * the benches do. "hot loop" is the bars' own thread CPU
- * time summed over the runs, "hot wall" their wall time: V8's parallel scavenger works on
- * helper threads, which the thread's CPU time leaves out and the wall clock does not. For line-level profiles, bundle it first (esbuild --bundle
- * --platform=node --keep-names) and run the bundle under `node --cpu-prof`; tsx's
- * transform loses line numbers. Compare two commits by bundling each and running both in turn.
+ * rate; NOV8=1 leaves V8's settings at their defaults. Where a full GC falls (the benches force
+ * none; these show why): FORCEGC=1 before each timed run, GCFIRST=1 before building the backtest
+ * session, LEAD=1 plays the month before untimed after it. "hot loop" is the bars' own thread CPU
+ * time summed over the runs, "hot wall" their wall time: V8's parallel scavenger works on helper
+ * threads, which the thread's CPU time leaves out and the wall clock does not. For line-level
+ * profiles, bundle it first (esbuild --bundle --platform=node --keep-names) and run the bundle
+ * under `node --cpu-prof`; tsx's transform loses line numbers. Compare two commits by bundling
+ * each and running both in turn.
  */
 import {
   createStrategyInstance,
@@ -76,7 +78,6 @@ while (performance.now() < end && runs < maxRuns) {
     if (process.env.GCFIRST) collectGarbage();
     const s = new BacktestSession({ strategy: ema1m(), baseTimeframe: '1m', variantId: 'p' });
     if (process.env.FORCEGC) collectGarbage();
-    // LEAD=1: the month before untimed, as the backtest bench does after its full GC.
     if (process.env.LEAD) s.pushAll(lead);
     c0 = threadCpuSeconds();
     w0 = performance.now();
@@ -114,8 +115,7 @@ while (performance.now() < end && runs < maxRuns) {
   hotWall += (performance.now() - w0) / 1000;
   bestRate = Math.max(bestRate, (units - u0) / c1);
   hotCpu += c1;
-  if (process.env.PERRUN)
-    console.log(((units - u0) / c1 / 1e6).toFixed(2), process.resourceUsage().minorPageFault);
+  if (process.env.PERRUN) console.log(((units - u0) / c1 / 1e6).toFixed(2));
 }
 (globalThis as { profUnits?: number }).profUnits = units;
 const cpu = threadCpuSeconds() - cpu0;

@@ -4,8 +4,8 @@ const SCHEDSTAT = '/proc/thread-self/schedstat';
 /** Something to sleep on for a few microseconds (Atomics.wait on a value that never changes). */
 const NAP = new Int32Array(new SharedArrayBuffer(4));
 
-/** Whether this Linux kernel reports the scheduler's own run time per thread. */
-let schedstat: boolean | undefined;
+/** Set once reading schedstat failed (not Linux, no /proc): the fallback from then on. */
+let noSchedstat = false;
 
 /**
  * CPU seconds the calling thread has run so far: for rates "per core" on a machine shared with
@@ -20,19 +20,16 @@ let schedstat: boolean | undefined;
  * call it around a timed run, never inside one.
  */
 export function threadCpuSeconds(): number {
-  if (schedstat !== false) {
+  if (!noSchedstat) {
     try {
       Atomics.wait(NAP, 0, 0, 0.02);
       const text = readFileSync(SCHEDSTAT, 'latin1');
       const ns = Number(text.slice(0, text.indexOf(' ')));
-      if (Number.isFinite(ns) && ns > 0) {
-        schedstat = true;
-        return ns / 1e9;
-      }
+      if (Number.isFinite(ns) && ns > 0) return ns / 1e9;
     } catch {
       // not Linux, or /proc not mounted
     }
-    schedstat = false;
+    noSchedstat = true;
   }
   const used = process.threadCpuUsage();
   return (used.user + used.system) / 1e6;
