@@ -29,6 +29,12 @@ const REPEATS = 10;
 const NAIVE_BARS = 2_000;
 /** Engine runs, back to back: a run is ~0.06 s and one run's figure swings by a fifth on this shared machine. */
 const ENGINE_RUNS = 30;
+/**
+ * Untimed runs first: V8 tiers the engine up over its first ~8 runs of 302,400 bars (profile-engine.ts
+ * PERRUN=1: 1.4–5 M bars/s, then 5.1–5.9), so a one-month warm-up left the slow early runs in the
+ * totals. The first (cold) run's rate is reported in the notes.
+ */
+const WARM_UP_RUNS = 12;
 const WINDOW = 200;
 
 const loadCandles = (): Candle[] => loadSharedCandles(DATA);
@@ -66,8 +72,16 @@ function best(reps: number, run: () => number): { seconds: number; result: numbe
   return { seconds: fastest, result };
 }
 
-/** One backtest of `bars` through a fresh session, timed from its first bar to its last. */
-function engineRun(bars: readonly Candle[]): {
+/**
+ * One backtest of `bars` through a fresh session, timed from its first bar to its last. With
+ * `outcome`, the session's outcome is built after the run as BacktestRunner builds it (a point
+ * object per equity mark for the API: 302,400 here); otherwise the trade count comes from the
+ * metrics and nothing is built (see engineRuns).
+ */
+function engineRun(
+  bars: readonly Candle[],
+  outcome: boolean,
+): {
   seconds: number;
   cpuSeconds: number;
   trades: number;
@@ -82,7 +96,10 @@ function engineRun(bars: readonly Candle[]): {
   session.pushAll(bars);
   const seconds = (performance.now() - start) / 1000;
   const cpuSeconds = threadCpuSeconds() - cpu;
-  const trades = session.outcome().trades.length;
+  const trades = session.instance.metrics.trades.count;
+  if (outcome && session.outcome().trades.length !== trades) {
+    throw new Error('the outcome and the metrics disagree on the trade count');
+  }
   session.dispose();
   return { seconds, cpuSeconds, trades };
 }
@@ -107,9 +124,15 @@ interface EngineRuns {
  * V8 throws that code away ("embedded weak objects cleared", --trace-deopt). Garbage is
  * collected as it comes instead, each run paying for the collections that fall in it, and the
  * rates are totals over all runs rather than the best run.
+ *
+ * Nor is the outcome built between the timed runs unless `outcome`: its 302,400 point objects
+ * (untimed) outlive a scavenge or two, are promoted and then freed, so V8 runs more full
+ * collections, each throwing the engine's code away as above — the runs after it were ~15 %
+ * slower (4.26–4.83 vs 5.43–5.56 M bars/s, the two ways alternated). A backtest builds its
+ * outcome once; the end-to-end row pays for it, and the notes give the rate with it built.
  */
-function engineRuns(reps: number, bars: readonly Candle[]): EngineRuns {
-  const runs = Array.from({ length: reps }, () => engineRun(bars));
+function engineRuns(reps: number, bars: readonly Candle[], outcome: boolean): EngineRuns {
+  const runs = Array.from({ length: reps }, () => engineRun(bars, outcome));
   const sum = (pick: (run: (typeof runs)[number]) => number): number =>
     runs.reduce((total, run) => total + pick(run), 0);
   return {
@@ -179,8 +202,10 @@ async function runnerFromStore(): Promise<{ seconds: number; bars: number; trade
 export async function run(): Promise<BenchReport> {
   const month = loadCandles();
   const bars = repeated(month, REPEATS);
-  engineRun(month); // JIT warm-up
-  const engine = engineRuns(ENGINE_RUNS, bars);
+  const cold = engineRun(bars, false);
+  for (let r = 1; r < WARM_UP_RUNS; r++) engineRun(bars, false);
+  const engine = engineRuns(ENGINE_RUNS, bars, false);
+  const withOutcome = engineRuns(ENGINE_RUNS, bars, true);
   const naive = best(1, () => naiveRun(month));
   const store = await runnerFromStore();
   const naiveLabel = 'naive: technicalindicators batch EMAs over a 200-bar window, every bar';
@@ -211,7 +236,7 @@ export async function run(): Promise<BenchReport> {
       },
     ],
     notes: [
-      `${month.length.toLocaleString('en-US')} real 1-minute bars (${DATA}); a run plays them ${REPEATS} times back to back (${bars.length.toLocaleString('en-US')} bars, times shifted) through a fresh session, timed from the first bar to the last (building the session and the outcome object after the run are not counted); ${engine.trades.toLocaleString('en-US')} trades per run. ${ENGINE_RUNS} runs back to back after a JIT warm-up, no forced GC between them (a full GC before a run deoptimizes the engine's code — see engineRuns in backtest.bench.ts); the rows divide all runs' bars by all runs' time, collections included; the fastest run: ${fmtRate(bars.length / engine.bestSeconds)} by wall clock, ${fmtRate(bars.length / engine.bestCpuSeconds)} by thread CPU time. The machine is shared with other jobs: the CPU-time row leaves out time spent waiting for a core, and V8's parallel scavenger works on helper threads, which it leaves out too.`,
+      `${month.length.toLocaleString('en-US')} real 1-minute bars (${DATA}); a run plays them ${REPEATS} times back to back (${bars.length.toLocaleString('en-US')} bars, times shifted) through a fresh session, timed from the first bar to the last (building the session and the outcome object after the run are not counted); ${engine.trades.toLocaleString('en-US')} trades per run. ${ENGINE_RUNS} runs back to back after ${WARM_UP_RUNS} untimed ones (V8 tiers the engine's code up over its first runs; the very first, cold run here: ${fmtRate(bars.length / cold.seconds)}), no forced GC between them (a full GC before a run deoptimizes the engine's code — see engineRuns in backtest.bench.ts); the rows divide all runs' bars by all runs' time, collections included; the fastest run: ${fmtRate(bars.length / engine.bestSeconds)} by wall clock, ${fmtRate(bars.length / engine.bestCpuSeconds)} by thread CPU time. No outcome is built between these runs (the trade count comes from the metrics); with the outcome built after each run, as BacktestRunner does once per backtest (a point object per equity mark; untimed, but its garbage makes V8 collect — and recompile the engine — more often): ${fmtRate((ENGINE_RUNS * bars.length) / withOutcome.seconds)} by wall clock, ${fmtRate((ENGINE_RUNS * bars.length) / withOutcome.cpuSeconds)} by thread CPU time over ${ENGINE_RUNS} more runs. The machine is shared with other jobs: the CPU-time row leaves out time spent waiting for a core, and V8's parallel scavenger works on helper threads, which it leaves out too.`,
       'Strategy: resources/strategies/ema-crossover-trend.json with its timeframe set to 1m — EMA(9), EMA(21), 1h EMA(50) rolled up from the minutes; entries on crossovers in the trend’s direction, exits on the opposite crossing, 2% trailing stop.',
       'In the loop per bar: TimeframeRoller (1h), IndicatorSet.update, compiled rules, PaperExchange.onBar (fills, stops, trailing), MetricsTracker.onBar, equity curve; per fired rule a signal record with term values; per fill/trade their records.',
       `The naive baseline computes the same three EMAs with technicalindicators' batch EMA over the trailing ${WINDOW} bars on ${NAIVE_BARS.toLocaleString('en-US')} bars (no fills or metrics at all, so the ratio understates the gap).`,
