@@ -568,7 +568,8 @@ interface InlineComparison {
  * bar counter moves: one per cache key, read by every rule (of every variant) that has the key.
  */
 export class SharedValue {
-  private at = Number.NaN;
+  // A bar counter (small integer): -1 rather than NaN keeps the field a Smi, stored in the object.
+  private at = -1;
   private value = NAN;
 
   public constructor(
