@@ -113,8 +113,11 @@ export class PaperExchange implements ExecutionClient {
   /** Replaced, never changed in place: an event in progress keeps notifying the listeners it began with. */
   private _listeners: readonly ExecutionListener[] = [];
 
-  private _cash: number;
-  private _equity: number;
+  // Declared with a double, not left to the constructor: a class field starts as `undefined`, and
+  // a number stored over that makes V8 keep the field tagged — a new heap number per store, on
+  // every bar. Started as a double, the field holds a box updated in place.
+  private _cash = Number.NaN;
+  private _equity = Number.NaN;
   private _lastTime = Number.NEGATIVE_INFINITY;
   private _lastClose = Number.NaN;
   private _exposed = false;

@@ -61,7 +61,8 @@ export class MetricsTracker implements PerformanceState {
   public readonly drawdown = new DrawdownTracker();
   public readonly trades = new TradeTally();
 
-  private _equity: number;
+  // A double from the start, updated in place each bar (see PaperExchange's `_cash`).
+  private _equity = Number.NaN;
   private _bars = 0;
   private _exposedBars = 0;
   // NaN before the first bar, not null (see timeOrNull).
