@@ -25,7 +25,8 @@ export interface SafetyLimitsCheckpoint {
 export class VariantSafetyLimits {
   private readonly maxLossPct: number;
   private readonly maxDrawdownPct: number;
-  private _peak: number;
+  // A double from the start, updated in place (see PaperExchange's `_cash`).
+  private _peak = Number.NaN;
   private _breach: SafetyBreach | null = null;
 
   public constructor(
