@@ -9,7 +9,6 @@ import { compileStrategy, type CompiledStrategy } from '../../src/core/strategy'
 import { threadCpuSeconds } from '../../src/core/time/thread-cpu-time';
 import type { Candle } from '../../src/shared/market';
 import { loadCandles as loadSharedCandles } from '../support/real-candles';
-import { collectGarbage } from './bench-gc';
 import type { BenchReport, BenchRow } from './bench-report';
 import {
   DISTINCT_GRID_STRATEGY,
@@ -72,11 +71,10 @@ function build(variants: readonly Params[], shared: boolean, config: unknown): B
 /**
  * Variant-bar updates per second for `variants` over `bars`; best of `reps` fresh runs (building
  * the instances is not timed). `cpuRate` divides by the thread's CPU time instead of the wall
- * clock. No full GC before a run unless `forceGc` (only for the note that compares the two): it
- * frees the previous run's engine, whose objects TurboFan had embedded in the hot code, so V8
- * deoptimizes that code and the timed run starts by compiling it again ("embedded weak objects
- * cleared" under --trace-deopt). Nothing in the app forces a GC; each run pays for the
- * collections that fall in it.
+ * clock. No full GC before a run: it frees the previous run's engine, whose objects TurboFan had
+ * embedded in the hot code, so V8 deoptimizes that code and the timed run starts by compiling it
+ * again ("embedded weak objects cleared" under --trace-deopt; profile-engine.ts FORCEGC=1 shows
+ * it). Nothing in the app forces a GC; each run pays for the collections that fall in it.
  */
 function measure(
   variants: readonly Params[],
@@ -84,7 +82,6 @@ function measure(
   shared: boolean,
   reps: number,
   config: unknown = STRATEGY,
-  forceGc = false,
 ): { rate: number; cpuRate: number; medianRate: number; distinct: number; trades: number } {
   const seconds: number[] = [];
   let bestCpu = Number.POSITIVE_INFINITY;
@@ -92,7 +89,6 @@ function measure(
   let trades = 0;
   for (let r = 0; r < reps; r++) {
     const { loops, instances } = build(variants, shared, config);
-    if (forceGc) collectGarbage();
     const cpu = threadCpuSeconds();
     const start = performance.now();
     for (let b = 0; b < bars.length; b++) {
@@ -217,9 +213,13 @@ export async function run(): Promise<BenchReport> {
   }
   // DESIGN's "no two variants share an indicator", literally: one loop and one set, every
   // indicator configuration held by one variant only (500 distinct indicators per bar).
-  const distinctVariants = drawDistinctVariants(100);
-  const distinct = measure(distinctVariants, bars, true, DISTINCT_REPS, DISTINCT_GRID_STRATEGY);
-  const distinctAfterGc = measure(distinctVariants, bars, true, REPS, DISTINCT_GRID_STRATEGY, true);
+  const distinct = measure(
+    drawDistinctVariants(100),
+    bars,
+    true,
+    DISTINCT_REPS,
+    DISTINCT_GRID_STRATEGY,
+  );
   rows.push({
     label: 'engine, 100 variants, no indicator in common, one loop',
     value: distinct.rate,
@@ -235,7 +235,7 @@ export async function run(): Promise<BenchReport> {
     target: '≥ 5 M/s per core (unshared)',
   });
   notes.push(
-    `100 variants, no indicator in common (one loop, one IndicatorSet; RSI, fast EMA and Bollinger periods 5–104 / 5–104 / 10–109, slow EMA 120–219, 100 distinct MACDs): ${bars.length.toLocaleString('en-US')} bars, ${distinct.distinct} indicator instances updated per bar, ${distinct.trades.toLocaleString('en-US')} trades in all; best of ${DISTINCT_REPS} runs, median ${(distinct.medianRate / 1e6).toFixed(2)} M/s by wall clock. With a full GC before each run, as this bench did until now (it deoptimizes the engine's code, see measure()): ${(distinctAfterGc.rate / 1e6).toFixed(2)} M/s by wall clock, ${(distinctAfterGc.cpuRate / 1e6).toFixed(2)} M/s by thread CPU time. The "unshared" rows are stricter still: each variant has its own loop (its own roll-ups and rule history as well as its own indicators).`,
+    `100 variants, no indicator in common (one loop, one IndicatorSet; RSI, fast EMA and Bollinger periods 5–104 / 5–104 / 10–109, slow EMA 120–219, 100 distinct MACDs): ${bars.length.toLocaleString('en-US')} bars, ${distinct.distinct} indicator instances updated per bar, ${distinct.trades.toLocaleString('en-US')} trades in all; best of ${DISTINCT_REPS} runs, median ${(distinct.medianRate / 1e6).toFixed(2)} M/s by wall clock. The "unshared" rows are stricter still: each variant has its own loop (its own roll-ups and rule history as well as its own indicators).`,
   );
   const shardCases: Array<[string, readonly Params[], readonly Candle[]]> = [
     ['100 variants', v100, bars],
@@ -292,7 +292,7 @@ export async function run(): Promise<BenchReport> {
       'Rows without "worker threads" run in one thread (one core). Sharded rows: runSharded splits the variants over 2 worker threads by indicator affinity, each shard one bar loop with its own shared indicators, all reading the bars from one SharedArrayBuffer. The machine is shared with other jobs: wall-clock rows include time spent waiting for a core; the thread-CPU figures (in the notes, and the "by … CPU time" rows) do not.',
       'A variant-bar is one strategy instance stepped by one closed bar with the whole engine in the loop: shared indicator updates, compiled rules, PaperExchange.onBar (fills, stops), MetricsTracker.onBar, signal/order/fill/trade records into a collector.',
       `Variants drawn (seed 20230301) from a 3×3×3×3×3 grid (RSI 9/14/21, EMA fast 9/12/20, EMA slow 50/100/200, MACD 12,26,9 / 8,21,5 / 5,35,5, BB 20,2 / 20,2.5 / 50,2). Rules: crossover of the EMAs confirmed by RSI and MACD, exits at the bands or on the opposite crossing.`,
-      `Every row is the best of ${REPS} runs (the 1-variant rows of 5, the no-indicator-in-common and the sharded rows of ${SHARDED_REPS}), by wall clock and by CPU time separately. No full GC between runs (see the note on the no-indicator-in-common row); building the instances (or starting the threads) is not timed. Every record is kept in memory by a collector per variant, as a backtest does (the live engine hands them to SQLite in batches instead).`,
+      `Every row is the best of ${REPS} runs (the 1-variant rows of 5, the no-indicator-in-common and the sharded rows of ${SHARDED_REPS}), by wall clock and by CPU time separately. No full GC between runs (it deoptimizes the engine's code, see measure()); building the instances (or starting the threads) is not timed. Every record is kept in memory by a collector per variant, as a backtest does (the live engine hands them to SQLite in batches instead).`,
       ...notes,
       `Naive baseline on ${NAIVE_BARS} bars × 100 variants (indicators only, no rules or fills). Latency: performance.now() around EngineBarLoop.onClosedBar for 100 shared variants over the month, first 1,000 bars excluded.`,
     ],
