@@ -24,6 +24,10 @@ export interface IndicatorReader {
    * The outputs themselves, catalogue order, updated in place by every bar: for compiled rules
    * that read many indicators each bar. Every indicator's outputs are a Float64Array, so a read
    * `outputs[i]` stays monomorphic where `output(i)` across many indicator classes does not.
+   * After the `outputCount` current values come the same outputs one update back
+   * (`outputs[outputCount + i]`, NaN before the second update): a rule reading `ema[1]` or
+   * `crossover(fast, slow)` on the indicator's own timeframe reads them here, in the cache line
+   * it reads the current values from, instead of a history buffer pushed every bar.
    * Read only: writing into it corrupts every reader of a shared indicator.
    */
   readonly outputs: Float64Array;
@@ -54,7 +58,7 @@ export abstract class IndicatorBase implements Indicator {
     public readonly warmupBars: number,
   ) {
     this.outputCount = INDICATOR_SPECS[type].outputs.length;
-    this.out = new Float64Array(this.outputCount).fill(Number.NaN);
+    this.out = new Float64Array(2 * this.outputCount).fill(Number.NaN);
   }
 
   public get ready(): boolean {
@@ -70,7 +74,7 @@ export abstract class IndicatorBase implements Indicator {
   }
 
   public output(index: number): number {
-    return this.out[index] ?? Number.NaN;
+    return index >= 0 && index < this.outputCount ? (this.out[index] as number) : Number.NaN;
   }
 
   public abstract update(bar: Candle): void;
@@ -79,6 +83,16 @@ export abstract class IndicatorBase implements Indicator {
     this.isReady = false;
     this.out.fill(Number.NaN);
     this.clear();
+  }
+
+  /**
+   * Copies the current outputs over the previous ones: every `update` calls it first (a bank's
+   * `run` does the same per member), so `outputs[outputCount + i]` is output i one update back.
+   */
+  protected keepPrevious(): void {
+    const out = this.out;
+    const n = this.outputCount;
+    for (let o = 0; o < n; o++) out[n + o] = out[o] as number;
   }
 
   /** Drops the subclass's own state (called by `reset`). */

@@ -21,6 +21,7 @@ import {
   type CompiledNode,
   type CompiledRule,
   type SeriesCell,
+  type SeriesPair,
 } from './compiler';
 import type { ExpressionNode } from './expression-ast';
 import type {
@@ -337,8 +338,8 @@ class PoolFrame {
   public time = Number.NEGATIVE_INFINITY;
   /** Changes with every new bar: the cached subexpressions' validity. */
   public readonly clock = { value: 0 };
-  /** open, high, low, close, volume of that bar. */
-  public readonly barCells = new Float64Array(5).fill(NaN);
+  /** open, high, low, close, volume of that bar, then of the bar before it (NaN before it). */
+  public readonly barCells = new Float64Array(10).fill(NaN);
   public readonly rings = new Map<string, PooledRing>();
   public readonly nodes = new Map<string, CompiledNode>();
   public readonly nodeUsers = new Map<string, number>();
@@ -367,6 +368,7 @@ class PoolFrame {
     this.time = time;
     this.clock.value++;
     const c = this.barCells;
+    for (let f = 0; f < 5; f++) c[5 + f] = c[f] as number;
     c[0] = bar.open;
     c[1] = bar.high;
     c[2] = bar.low;
@@ -452,10 +454,27 @@ class PooledRuleEvaluator implements StrategyEvaluator {
       const [slot = 0, output = 0] = local.split(':').map(Number);
       return { cells: outputs[slot] as Float64Array, index: output };
     };
+    /**
+     * A series read one bar back at most, whose producer keeps its previous value in place: a bar
+     * field (the frame's cells) or an output of an indicator on this timeframe (updated once per
+     * bar of it, so its previous update is the previous bar).
+     */
+    const pairOf = (local: string): SeriesPair | undefined => {
+      if (blueprint.depths.get(local) !== 2) return undefined;
+      const field = (BAR_FIELDS as readonly string[]).indexOf(local);
+      if (field >= 0) return { cells: frame.barCells, index: field, previous: 5 + field };
+      const [slot = 0, output = 0] = local.split(':').map(Number);
+      const requirement = requirements[slot];
+      const cells = outputs[slot];
+      if (requirement === undefined || cells === undefined) return undefined;
+      const count = requirement.outputs.length;
+      if (requirement.timeframe !== timeframe || cells.length < 2 * count) return undefined;
+      return { cells, index: output, previous: count + output };
+    };
     const pooled: PooledRing[] = [];
     const ringOf = new Map<string, SeriesRingBuffer>();
     for (const [local, depth] of blueprint.depths) {
-      if (depth <= 1) continue;
+      if (depth <= 1 || pairOf(local) !== undefined) continue;
       const key = globalKey(local);
       let entry = frame.rings.get(key);
       if (entry === undefined) {
@@ -477,10 +496,13 @@ class PooledRuleEvaluator implements StrategyEvaluator {
     }
     this.pooled = pooled;
 
-    const leaf = (node: Extract<ExpressionNode, { kind: 'reference' | 'parameter' }>): string =>
-      node.kind === 'parameter'
-        ? `#${blueprint.parameter(node.name)}`
-        : globalKey(blueprint.seriesKeyOf(node));
+    // A pair's series gets its own name in cache keys: a closure over a pair reads two bars
+    // only, so it must not serve a strategy keeping the same series deeper.
+    const leaf = (node: Extract<ExpressionNode, { kind: 'reference' | 'parameter' }>): string => {
+      if (node.kind === 'parameter') return `#${blueprint.parameter(node.name)}`;
+      const local = blueprint.seriesKeyOf(node);
+      return pairOf(local) === undefined ? globalKey(local) : `${globalKey(local)}~2`;
+    };
     const keys = new WeakMap<ExpressionNode, string>();
     const bindings: CompileBindings = {
       series: (ref) => {
@@ -492,6 +514,7 @@ class PooledRuleEvaluator implements StrategyEvaluator {
         const local = blueprint.seriesKeyOf(ref);
         return (blueprint.depths.get(local) ?? 1) > 1 ? undefined : cellOf(local);
       },
+      pair: (ref) => pairOf(blueprint.seriesKeyOf(ref)),
       parameter: blueprint.parameter,
       shared: {
         cacheKey: (node) => {

@@ -16,6 +16,18 @@ export interface SeriesCell {
   readonly index: number;
 }
 
+/**
+ * A series the rules read at most one bar back, kept in place by its producer: `cells[index]` on
+ * the current bar, `cells[previous]` one bar back (an indicator's outputs keep both, see
+ * IndicatorReader.outputs). Both values sit in one small array, so reading them costs what a
+ * cell costs, and nothing is pushed per bar.
+ */
+export interface SeriesPair {
+  readonly cells: Float64Array;
+  readonly index: number;
+  readonly previous: number;
+}
+
 /** How the compiler turns names into storage; supplied by the strategy runtime. */
 export interface CompileBindings {
   /**
@@ -28,6 +40,12 @@ export interface CompileBindings {
    * first compilation sized the buffers): cheaper per bar than a history buffer.
    */
   cell?(ref: ReferenceNode): SeriesCell | undefined;
+  /**
+   * The pair of a series no rule reads beyond one bar back, when its producer keeps the previous
+   * value in place: cheaper per bar than a history buffer. The runtime must give cache keys of
+   * subexpressions over pairs their own names (a closure over a pair reads two bars, no more).
+   */
+  pair?(ref: ReferenceNode): SeriesPair | undefined;
   /** The value of a numeric `$parameter` for this variant. */
   parameter(name: string): number;
   /**
@@ -140,6 +158,12 @@ export function countSubexpressions(node: ExpressionNode, counts: Map<string, nu
 type Leaf =
   | { readonly kind: 'const'; readonly value: number }
   | { readonly kind: 'cell'; readonly cells: Float64Array; readonly index: number }
+  | {
+      readonly kind: 'pair';
+      readonly cells: Float64Array;
+      readonly index: number;
+      readonly previous: number;
+    }
   | { readonly kind: 'ring'; readonly ring: SeriesRingBuffer };
 
 const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
@@ -218,8 +242,8 @@ class RuleCompiler {
     const rightKind = node.right.kind;
     if (rightKind !== 'reference' && rightKind !== 'number' && rightKind !== 'parameter')
       return undefined;
-    const a = this.leaf(node.left, 0);
-    const b = this.leaf(node.right, 0);
+    const a = currentCell(this.leaf(node.left, 0));
+    const b = currentCell(this.leaf(node.right, 0));
     if (a?.kind !== 'cell' || b === undefined || b.kind === 'ring') return undefined;
     return b.kind === 'const'
       ? { op, a, b: CONST_CELL, c: b.value }
@@ -241,6 +265,11 @@ class RuleCompiler {
       case 'reference': {
         const cell = depth === 0 ? this.bindings.cell?.(node) : undefined;
         if (cell !== undefined) return { kind: 'cell', cells: cell.cells, index: cell.index };
+        const pair = depth <= 1 ? this.bindings.pair?.(node) : undefined;
+        if (pair !== undefined) {
+          if (depth > this.lookback) this.lookback = depth;
+          return { kind: 'pair', cells: pair.cells, index: pair.index, previous: pair.previous };
+        }
         const ring = this.bindings.series(node);
         ring.require(depth + 1);
         if (depth > this.lookback) this.lookback = depth;
@@ -270,6 +299,11 @@ class RuleCompiler {
         if (leaf.kind === 'cell') {
           const { cells, index } = leaf;
           return (k) => (k === 0 ? (cells[index] as number) : NAN);
+        }
+        if (leaf.kind === 'pair') {
+          const { cells, index, previous } = leaf;
+          return (k) =>
+            k === 0 ? (cells[index] as number) : k === 1 ? (cells[previous] as number) : NAN;
         }
         const ring = leaf.ring;
         return (k) => ring.get(k);
@@ -396,7 +430,10 @@ class RuleCompiler {
     if (x === undefined || y === undefined || x.kind !== 'reference') return undefined;
     const a = this.leaf(x, depth);
     const b = this.leaf(y, depth);
-    if (a?.kind !== 'ring' || b === undefined || b.kind === 'cell') return undefined;
+    if (a?.kind === 'pair' && (b?.kind === 'pair' || b?.kind === 'const'))
+      return crossOfPairs(node.name === 'crossover', a, b);
+    if (a?.kind !== 'ring' || b === undefined || b.kind === 'cell' || b.kind === 'pair')
+      return undefined;
     const ra = a.ring;
     const up = node.name === 'crossover';
     // One closure per direction, so the per-bar call takes no branch on it.
@@ -659,6 +696,67 @@ function anyHolds(parts: readonly TestPart[]): boolean {
     if (v !== 0) return false;
   }
   return false;
+}
+
+/** A leaf as read on the current bar only: a pair is then a cell. */
+function currentCell(leaf: Leaf | undefined): Leaf | undefined {
+  return leaf?.kind === 'pair' ? { kind: 'cell', cells: leaf.cells, index: leaf.index } : leaf;
+}
+
+/**
+ * `crossover` / `crossunder` of a pair with a pair or a constant: the current and previous values
+ * of both, read in place. Only the current bar has a crossing to read (k ≥ 1 would need values
+ * two bars back, which a strategy reading them keeps in a history buffer instead).
+ */
+function crossOfPairs(
+  up: boolean,
+  a: Extract<Leaf, { kind: 'pair' }>,
+  b: Extract<Leaf, { kind: 'pair' } | { kind: 'const' }>,
+): CompiledNode {
+  const ca = a.cells;
+  const ia = a.index;
+  const pa = a.previous;
+  if (b.kind === 'const') {
+    const c = b.value;
+    if (c !== c) return () => NAN;
+    return up
+      ? (k) => {
+          if (k !== 0) return NAN;
+          const a0 = ca[ia] as number;
+          const a1 = ca[pa] as number;
+          if (a0 !== a0 || a1 !== a1) return NAN;
+          return a0 > c && a1 <= c ? 1 : 0;
+        }
+      : (k) => {
+          if (k !== 0) return NAN;
+          const a0 = ca[ia] as number;
+          const a1 = ca[pa] as number;
+          if (a0 !== a0 || a1 !== a1) return NAN;
+          return a0 < c && a1 >= c ? 1 : 0;
+        };
+  }
+  const cb = b.cells;
+  const ib = b.index;
+  const pb = b.previous;
+  return up
+    ? (k) => {
+        if (k !== 0) return NAN;
+        const a0 = ca[ia] as number;
+        const b0 = cb[ib] as number;
+        const a1 = ca[pa] as number;
+        const b1 = cb[pb] as number;
+        if (a0 !== a0 || b0 !== b0 || a1 !== a1 || b1 !== b1) return NAN;
+        return a0 > b0 && a1 <= b1 ? 1 : 0;
+      }
+    : (k) => {
+        if (k !== 0) return NAN;
+        const a0 = ca[ia] as number;
+        const b0 = cb[ib] as number;
+        const a1 = ca[pa] as number;
+        const b1 = cb[pb] as number;
+        if (a0 !== a0 || b0 !== b0 || a1 !== a1 || b1 !== b1) return NAN;
+        return a0 < b0 && a1 >= b1 ? 1 : 0;
+      };
 }
 
 /** `cell op c` on the current bar; one closure per operator so each stays a straight line. */

@@ -72,10 +72,11 @@ function expectSame(pairs: readonly Pair[], bar: number): void {
     const shared = lease.indicator;
     if (shared.ready !== alone.ready)
       expect.fail(`${lease.key} ready ${shared.ready} vs ${alone.ready} at bar ${bar}`);
-    for (let o = 0; o < alone.outputCount; o++) {
-      if (!Object.is(shared.output(o), alone.output(o)))
+    // Current and previous values (outputs[outputCount + o]) alike.
+    for (let o = 0; o < 2 * alone.outputCount; o++) {
+      if (!Object.is(shared.outputs[o], alone.outputs[o]))
         expect.fail(
-          `${lease.key} output ${o} ${shared.output(o)} vs ${alone.output(o)} at bar ${bar}`,
+          `${lease.key} outputs[${o}] ${shared.outputs[o]} vs ${alone.outputs[o]} at bar ${bar}`,
         );
     }
   }

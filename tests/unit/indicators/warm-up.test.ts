@@ -51,7 +51,10 @@ describe('warm-up: nothing before ready, every output after', () => {
     expect(indicator.outputCount).toBe(INDICATOR_SPECS[type].outputs.length);
     expect(indicator.ready).toBe(false);
     const outputs = indicator.outputs;
-    expect(outputs).toHaveLength(indicator.outputCount);
+    const n = indicator.outputCount;
+    // The current outputs, then the same outputs one update back.
+    expect(outputs).toHaveLength(2 * n);
+    let before = Array.from({ length: n }, () => Number.NaN);
     candles.forEach((bar, i) => {
       indicator.update(bar);
       const shouldBeReady = i + 1 >= expected;
@@ -65,9 +68,9 @@ describe('warm-up: nothing before ready, every output after', () => {
       expect(indicator.value).toBe(indicator.output(0));
       // The outputs view is the same numbers, live, not a copy.
       expect(indicator.outputs).toBe(outputs);
-      expect(Array.from(outputs)).toEqual(
-        Array.from({ length: indicator.outputCount }, (_, o) => indicator.output(o)),
-      );
+      const now = Array.from({ length: n }, (_, o) => indicator.output(o));
+      expect(Array.from(outputs)).toEqual([...now, ...before]);
+      before = now;
     });
     expect(indicator.output(indicator.outputCount)).toBeNaN();
     expect(indicator.output(-1)).toBeNaN();

@@ -368,6 +368,67 @@ describe('compiled rules', () => {
     expect(pool.size).toEqual({ rings: 0, nodes: 0 });
   });
 
+  it('read series kept one bar back in place (indicator outputs, bar fields) exactly as from history buffers, apart from deeper readers of the same series', () => {
+    // Pairs: every series of `pairs` is read at most one bar back, so in a pool it reads the
+    // previous values from where indicators keep them (outputs[n + i]) and the frame's bar
+    // cells. `deeper` keeps ema_fast and ema_slow three deep (a crossover one bar back): history
+    // buffers, and cached subexpressions of its own even where the text is the same.
+    const pairs = compileSample({
+      entryLong: 'crossover(ema_fast, ema_slow) AND rsi < $oversold',
+      entryShort: 'crossunder(ema_fast, ema_slow) AND close < close[1]',
+      exitLong: 'ema_fast[1] > ema_slow OR crossover(rsi, 50)',
+      exitShort: 'crossover(ema_fast, 100)',
+    });
+    const deeper = compileSample({
+      entryLong: 'crossover(ema_fast, ema_slow)[1] AND rsi < $oversold',
+      entryShort: 'crossunder(ema_fast, ema_slow) AND close < close[1]',
+      exitLong: 'ema_fast[2] > ema_slow',
+      exitShort: 'crossover(ema_fast, 100)',
+    });
+    const slot = (id: string) => pairs.requirements.findIndex((r) => r.ids.includes(id));
+    const width = (k: number) => pairs.requirements[k]!.outputs.length;
+    // As indicators keep them: n current outputs, then the same n one update back.
+    const kept = pairs.requirements.map((r) => new Float64Array(2 * r.outputs.length).fill(NaN));
+    const plain = pairs.requirements.map((r) => new Float64Array(r.outputs.length).fill(NaN));
+    const pool = new SeriesPool();
+    const pooled = [pairs.instantiate(kept, pool), deeper.instantiate(kept, pool)];
+    expect(pool.size.rings).toBe(2); // deeper's ema_fast and ema_slow; pairs' none
+    const alone = [pairs.instantiate(plain), deeper.instantiate(plain)];
+    const rules = ['entryLong', 'entryShort', 'exitLong', 'exitShort'] as const;
+    const fired = { entryLong: 0, entryShort: 0, exitLong: 0, exitShort: 0 };
+    let x = 11;
+    const next = (spread: number) => ((x = (x * 48_271) % 2_147_483_647) % spread) - spread / 2;
+    for (let time = 0; time < 600; time++) {
+      for (let k = 0; k < kept.length; k++) {
+        const n = width(k);
+        for (let o = 0; o < n; o++) kept[k]![n + o] = kept[k]![o]!;
+      }
+      const values: Array<[string, number]> = [
+        ['ema_fast', time < 5 ? Number.NaN : 100 + next(9)],
+        ['ema_slow', time < 8 ? Number.NaN : 100 + next(3)],
+        ['rsi', 50 + next(60)],
+      ];
+      for (const [id, v] of values) {
+        kept[slot(id)]![0] = v;
+        plain[slot(id)]![0] = v;
+      }
+      const close = 100 + next(20);
+      const bar = { time, open: close, high: close, low: close, close, volume: 1 };
+      for (const e of [...pooled, ...alone]) e.observeBar(bar);
+      for (let i = 0; i < 2; i++) {
+        for (const rule of rules) {
+          const got = pooled[i]!.tests[rule]();
+          if (got !== alone[i]!.tests[rule]())
+            expect.fail(`${i === 0 ? 'pairs' : 'deeper'} ${rule} at bar ${time}: pooled ${got}`);
+          if (got) fired[rule]++;
+          if (got) expect(pooled[i]!.termValues(rule)).toEqual(alone[i]!.termValues(rule));
+        }
+      }
+    }
+    // Every rule fired on some bars, so the comparison above compared something.
+    for (const rule of rules) expect(fired[rule], rule).toBeGreaterThan(5);
+  });
+
   it("names a rule's gate only where the rule cannot hold without it, and the gate agrees with the test", () => {
     const s = compileSample({
       entryLong: 'crossover(ema_fast, ema_slow) AND rsi < $oversold',

@@ -47,6 +47,7 @@ export class Ema extends IndicatorBase implements BankMember {
       this.bank.updateOne(this.slot, bar);
       return;
     }
+    this.keepPrevious();
     const x = sourcePrice(bar, this.source);
     if (this.isReady) {
       this.ema += this.alpha * (x - this.ema);
@@ -103,12 +104,14 @@ export class EmaBank extends IndicatorBank<Ema> {
     const outs = this.outs;
     for (let i = from; i < to; i++) {
       const r = i * stride;
+      const out = outs[i] as Float64Array;
+      out[1] = out[0] as number;
       const x = prices[state[r + SOURCE] as number] as number;
       if (state[r + READY] === 1) {
         const e = state[r + EMA] as number;
         const next = e + (state[r + ALPHA] as number) * (x - e);
         state[r + EMA] = next;
-        (outs[i] as Float64Array)[0] = next;
+        out[0] = next;
         continue;
       }
       const seedSum = (state[r + SEED_SUM] as number) + x;
@@ -118,7 +121,7 @@ export class EmaBank extends IndicatorBank<Ema> {
       if (n === state[r + PERIOD]) {
         const seed = seedSum / n;
         state[r + EMA] = seed;
-        (outs[i] as Float64Array)[0] = seed;
+        out[0] = seed;
         state[r + READY] = 1;
       }
     }

@@ -24,6 +24,7 @@ export class Sma extends IndicatorBase {
   }
 
   public update(bar: Candle): void {
+    this.keepPrevious();
     const window = this.window;
     window.push(sourcePrice(bar, this.source));
     if (window.full) {

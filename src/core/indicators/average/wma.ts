@@ -34,6 +34,7 @@ export class Wma extends IndicatorBase {
   }
 
   public update(bar: Candle): void {
+    this.keepPrevious();
     const x = sourcePrice(bar, this.source);
     const n = this.period;
     const ring = this.ring;

@@ -28,6 +28,7 @@ export class Cci extends IndicatorBase {
   }
 
   public update(bar: Candle): void {
+    this.keepPrevious();
     const tp = (bar.high + bar.low + bar.close) / 3;
     const window = this.window;
     window.push(tp);

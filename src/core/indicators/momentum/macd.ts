@@ -65,6 +65,7 @@ export class Macd extends IndicatorBase implements BankMember {
       this.bank.updateOne(this.slot, bar);
       return;
     }
+    this.keepPrevious();
     const x = sourcePrice(bar, this.source);
     const slow = this.slow;
     let macd: number;
@@ -165,6 +166,10 @@ export class MacdBank extends IndicatorBank<Macd> {
     const outs = this.outs;
     for (let i = from; i < to; i++) {
       const r = i * stride;
+      const out = outs[i] as Float64Array;
+      out[3] = out[0] as number;
+      out[4] = out[1] as number;
+      out[5] = out[2] as number;
       const x = prices[state[r + SOURCE] as number] as number;
       const slow = state[r + SLOW] as number;
       const counted = state[r + COUNT] as number;
@@ -203,7 +208,6 @@ export class MacdBank extends IndicatorBank<Macd> {
         state[r + READY] = 1;
       }
       state[r + SIGNAL_EMA] = signalEma;
-      const out = outs[i] as Float64Array;
       out[0] = macd;
       out[1] = signalEma;
       out[2] = macd - signalEma;

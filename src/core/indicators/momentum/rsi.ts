@@ -48,6 +48,7 @@ export class Rsi extends IndicatorBase implements BankMember {
       this.bank.updateOne(this.slot, bar);
       return;
     }
+    this.keepPrevious();
     const x = sourcePrice(bar, this.source);
     const change = x - this.previous;
     this.previous = x;
@@ -120,6 +121,8 @@ export class RsiBank extends IndicatorBank<Rsi> {
     const outs = this.outs;
     for (let i = from; i < to; i++) {
       const r = i * stride;
+      const out = outs[i] as Float64Array;
+      out[1] = out[0] as number;
       const x = prices[state[r + SOURCE] as number] as number;
       const change = x - (state[r + PREVIOUS] as number);
       state[r + PREVIOUS] = x;
@@ -150,7 +153,7 @@ export class RsiBank extends IndicatorBank<Rsi> {
       state[r + AVG_GAIN] = avgGain;
       state[r + AVG_LOSS] = avgLoss;
       const total = avgGain + avgLoss;
-      (outs[i] as Float64Array)[0] = total > 0 ? (100 * avgGain) / total : 50;
+      out[0] = total > 0 ? (100 * avgGain) / total : 50;
     }
   }
 

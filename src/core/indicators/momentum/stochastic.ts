@@ -44,6 +44,7 @@ export class Stochastic extends IndicatorBase {
   }
 
   public update(bar: Candle): void {
+    this.keepPrevious();
     const highest = this.highs.push(bar.high);
     const lowest = this.lows.push(bar.low);
     if (this.count < this.period) {

@@ -43,6 +43,7 @@ export class Adx extends IndicatorBase {
   }
 
   public update(bar: Candle): void {
+    this.keepPrevious();
     const high = bar.high;
     const low = bar.low;
     const count = this.count;

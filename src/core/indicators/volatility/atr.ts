@@ -24,6 +24,7 @@ export class Atr extends IndicatorBase {
   }
 
   public update(bar: Candle): void {
+    this.keepPrevious();
     const previousClose = this.previousClose;
     this.previousClose = bar.close;
     if (this.count === 0) {

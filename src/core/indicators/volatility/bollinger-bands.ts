@@ -48,6 +48,7 @@ export class BollingerBands extends IndicatorBase implements BankMember {
       this.bank.updateOne(this.slot, bar);
       return;
     }
+    this.keepPrevious();
     const window = this.window;
     window.push(sourcePrice(bar, this.source));
     if (!window.full) return;
@@ -96,12 +97,15 @@ export class BollingerBandsBank extends IndicatorBank<BollingerBands> {
     const outs = this.outs;
     for (let i = from; i < to; i++) {
       const r = i * stride;
+      const out = outs[i] as Float64Array;
+      out[3] = out[0] as number;
+      out[4] = out[1] as number;
+      out[5] = out[2] as number;
       const window = windows[i] as RollingWindow;
       window.push(prices[state[r + SOURCE] as number] as number);
       if (!window.full) continue;
       const middle = window.mean();
       const width = (state[r + STD_DEV] as number) * Math.sqrt(window.variance());
-      const out = outs[i] as Float64Array;
       out[0] = middle;
       out[1] = middle + width;
       out[2] = middle - width;

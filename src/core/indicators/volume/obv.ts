@@ -16,6 +16,7 @@ export class Obv extends IndicatorBase {
   }
 
   public update(bar: Candle): void {
+    this.keepPrevious();
     const close = bar.close;
     if (close > this.previousClose) this.obv += bar.volume;
     else if (close < this.previousClose) this.obv -= bar.volume;

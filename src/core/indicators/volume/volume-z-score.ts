@@ -27,6 +27,7 @@ export class VolumeZScore extends IndicatorBase {
   }
 
   public update(bar: Candle): void {
+    this.keepPrevious();
     const window = this.window;
     window.push(bar.volume);
     if (!window.full) return;

@@ -23,6 +23,7 @@ export class Vwap extends IndicatorBase {
   }
 
   public update(bar: Candle): void {
+    this.keepPrevious();
     const day = Math.floor(bar.time / DAY_MS);
     if (day !== this.day) {
       this.day = day;
