@@ -455,12 +455,11 @@ class PooledRuleEvaluator implements StrategyEvaluator {
       return { cells: outputs[slot] as Float64Array, index: output };
     };
     /**
-     * A series read one bar back at most, whose producer keeps its previous value in place: a bar
-     * field (the frame's cells) or an output of an indicator on this timeframe (updated once per
-     * bar of it, so its previous update is the previous bar).
+     * Where a series' current and previous values are, when its producer keeps both in place: a
+     * bar field (the frame's cells) or an output of an indicator on this timeframe (updated once
+     * per bar of it, so its previous update is the previous bar). Else undefined.
      */
     const pairOf = (local: string): SeriesPair | undefined => {
-      if (blueprint.depths.get(local) !== 2) return undefined;
       const field = (BAR_FIELDS as readonly string[]).indexOf(local);
       if (field >= 0) return { cells: frame.barCells, index: field, previous: 5 + field };
       const [slot = 0, output = 0] = local.split(':').map(Number);
@@ -471,10 +470,17 @@ class PooledRuleEvaluator implements StrategyEvaluator {
       if (requirement.timeframe !== timeframe || cells.length < 2 * count) return undefined;
       return { cells, index: output, previous: count + output };
     };
+    /** The series read one bar back at most that are pairs: no history buffer for them. */
+    const pairs = new Map<string, SeriesPair>();
     const pooled: PooledRing[] = [];
     const ringOf = new Map<string, SeriesRingBuffer>();
     for (const [local, depth] of blueprint.depths) {
-      if (depth <= 1 || pairOf(local) !== undefined) continue;
+      if (depth <= 1) continue;
+      const pair = depth === 2 ? pairOf(local) : undefined;
+      if (pair !== undefined) {
+        pairs.set(local, pair);
+        continue;
+      }
       const key = globalKey(local);
       let entry = frame.rings.get(key);
       if (entry === undefined) {
@@ -501,7 +507,7 @@ class PooledRuleEvaluator implements StrategyEvaluator {
     const leaf = (node: Extract<ExpressionNode, { kind: 'reference' | 'parameter' }>): string => {
       if (node.kind === 'parameter') return `#${blueprint.parameter(node.name)}`;
       const local = blueprint.seriesKeyOf(node);
-      return pairOf(local) === undefined ? globalKey(local) : `${globalKey(local)}~2`;
+      return pairs.has(local) ? `${globalKey(local)}~2` : globalKey(local);
     };
     const keys = new WeakMap<ExpressionNode, string>();
     const bindings: CompileBindings = {
@@ -514,7 +520,7 @@ class PooledRuleEvaluator implements StrategyEvaluator {
         const local = blueprint.seriesKeyOf(ref);
         return (blueprint.depths.get(local) ?? 1) > 1 ? undefined : cellOf(local);
       },
-      pair: (ref) => pairOf(blueprint.seriesKeyOf(ref)),
+      pair: (ref) => pairs.get(blueprint.seriesKeyOf(ref)),
       parameter: blueprint.parameter,
       shared: {
         cacheKey: (node) => {

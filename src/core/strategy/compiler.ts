@@ -704,59 +704,35 @@ function currentCell(leaf: Leaf | undefined): Leaf | undefined {
 }
 
 /**
- * `crossover` / `crossunder` of a pair with a pair or a constant: the current and previous values
- * of both, read in place. Only the current bar has a crossing to read (k ≥ 1 would need values
- * two bars back, which a strategy reading them keeps in a history buffer instead).
+ * `crossover` / `crossunder` of a pair with a pair or a constant (a pair that never moves): the
+ * current and previous values of both, read in place. `crossunder(a, b)` is `crossover(b, a)`,
+ * NaN rules included, so one closure serves both. Only the current bar has a crossing to read
+ * (k ≥ 1 would need values two bars back, which a strategy reading them keeps in a history
+ * buffer instead).
  */
 function crossOfPairs(
   up: boolean,
   a: Extract<Leaf, { kind: 'pair' }>,
   b: Extract<Leaf, { kind: 'pair' } | { kind: 'const' }>,
 ): CompiledNode {
-  const ca = a.cells;
-  const ia = a.index;
-  const pa = a.previous;
-  if (b.kind === 'const') {
-    const c = b.value;
-    if (c !== c) return () => NAN;
-    return up
-      ? (k) => {
-          if (k !== 0) return NAN;
-          const a0 = ca[ia] as number;
-          const a1 = ca[pa] as number;
-          if (a0 !== a0 || a1 !== a1) return NAN;
-          return a0 > c && a1 <= c ? 1 : 0;
-        }
-      : (k) => {
-          if (k !== 0) return NAN;
-          const a0 = ca[ia] as number;
-          const a1 = ca[pa] as number;
-          if (a0 !== a0 || a1 !== a1) return NAN;
-          return a0 < c && a1 >= c ? 1 : 0;
-        };
-  }
-  const cb = b.cells;
-  const ib = b.index;
-  const pb = b.previous;
-  return up
-    ? (k) => {
-        if (k !== 0) return NAN;
-        const a0 = ca[ia] as number;
-        const b0 = cb[ib] as number;
-        const a1 = ca[pa] as number;
-        const b1 = cb[pb] as number;
-        if (a0 !== a0 || b0 !== b0 || a1 !== a1 || b1 !== b1) return NAN;
-        return a0 > b0 && a1 <= b1 ? 1 : 0;
-      }
-    : (k) => {
-        if (k !== 0) return NAN;
-        const a0 = ca[ia] as number;
-        const b0 = cb[ib] as number;
-        const a1 = ca[pa] as number;
-        const b1 = cb[pb] as number;
-        if (a0 !== a0 || b0 !== b0 || a1 !== a1 || b1 !== b1) return NAN;
-        return a0 < b0 && a1 >= b1 ? 1 : 0;
-      };
+  const other =
+    b.kind === 'const' ? { cells: Float64Array.of(b.value, b.value), index: 0, previous: 1 } : b;
+  const [x, y] = up ? [a, other] : [other, a];
+  const cx = x.cells;
+  const ix = x.index;
+  const px = x.previous;
+  const cy = y.cells;
+  const iy = y.index;
+  const py = y.previous;
+  return (k) => {
+    if (k !== 0) return NAN;
+    const x0 = cx[ix] as number;
+    const y0 = cy[iy] as number;
+    const x1 = cx[px] as number;
+    const y1 = cy[py] as number;
+    if (x0 !== x0 || y0 !== y0 || x1 !== x1 || y1 !== y1) return NAN;
+    return x0 > y0 && x1 <= y1 ? 1 : 0;
+  };
 }
 
 /** `cell op c` on the current bar; one closure per operator so each stays a straight line. */
