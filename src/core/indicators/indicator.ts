@@ -86,8 +86,10 @@ export abstract class IndicatorBase implements Indicator {
   }
 
   /**
-   * Copies the current outputs over the previous ones: every `update` calls it first (a bank's
-   * `run` does the same per member), so `outputs[outputCount + i]` is output i one update back.
+   * Copies the current outputs over the previous ones: every `update` calls it first, so
+   * `outputs[outputCount + i]` is output i one update back. A bank's `run` does the same per
+   * member, written out: a shared helper with its loop, called there, cost ~10 % on variants
+   * with no indicator in common (measured, alternated).
    */
   protected keepPrevious(): void {
     const out = this.out;
