@@ -5,7 +5,17 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { rollupOptions: { input: { index: resolve('src/main/index.ts') } } },
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // The store's commit thread: a worker script of its own next to index.js.
+          'store-commit-worker': resolve('src/core/store/store-commit-worker.ts'),
+        },
+        // Shared chunks beside the entries: the store finds its worker next to its own module.
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
+    },
   },
   preload: {
     // A sandboxed preload cannot require packages: bundle zod into it.

@@ -25,6 +25,8 @@ import { SimulatedFeed } from './market/simulated-feed';
 import { AppSettingRepository } from './store/app-setting-repository';
 import { CandleRepository } from './store/candle-repository';
 import { openDatabase, type Db } from './store/database';
+import type { StoreCommitter } from './store/store-commit';
+import { openStoreCommitter } from './store/store-commit-thread';
 import { LiveClock, type Clock } from './time/clock';
 
 export interface WorkstationOptions {
@@ -53,6 +55,8 @@ export interface WorkstationOptions {
  */
 export class Workstation implements Disposable {
   public readonly db: Db;
+  /** Where the variant manager commits: the store's own thread on a file. */
+  private readonly committer: StoreCommitter;
   public readonly candles: CandleRepository;
   public readonly gaps: ExchangeGapRepository;
   public readonly events = new ApiEventHub();
@@ -96,8 +100,10 @@ export class Workstation implements Disposable {
     );
     this.feedSubscriptions.add(this.batcher);
     this.settings = new AppSettingRepository(this.db);
+    this.committer = openStoreCommitter(this.db, options.databasePath);
     this.variants = new VariantManager({
       db: this.db,
+      committer: this.committer,
       candles: this.candles,
       clock: this.clock,
       emit: (event, payload) => this.events.emit(event, payload),
@@ -206,6 +212,7 @@ export class Workstation implements Disposable {
     this.feedSubscriptions.dispose();
     this.backtests.dispose();
     this.variants.dispose();
+    this.committer.dispose();
     this.bars.dispose();
     this.events.dispose();
     this.db.close();

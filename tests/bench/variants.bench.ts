@@ -107,16 +107,24 @@ export function runManager(
   size: number,
   history: readonly Candle[],
   replay: readonly Candle[],
-  options: { measureHeap?: boolean; flushIntervalMs?: number } = {},
+  options: { measureHeap?: boolean; flushIntervalMs?: number; storeThread?: boolean } = {},
 ): ManagerRun {
   const measureHeap = options.measureHeap === true;
   const dir = makeTempDir('parallax-variants-bench-');
   let events = 0;
-  const rig = new ManagerRig(dir.path, SERIES, {
-    templates: [GRID_TEMPLATE],
-    emit: () => void events++,
-    ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
-  });
+  const rig = new ManagerRig(
+    dir.path,
+    SERIES,
+    {
+      templates: [GRID_TEMPLATE],
+      emit: () => void events++,
+      ...(options.flushIntervalMs !== undefined
+        ? { flushIntervalMs: options.flushIntervalMs }
+        : {}),
+    },
+    'parallax.sqlite',
+    options.storeThread ?? true,
+  );
   try {
     rig.store([...history, ...replay]);
     rig.at((history.at(-1) as Candle).time);
@@ -171,6 +179,7 @@ export function runManager(
     }
     const f0 = process.hrtime.bigint();
     rig.manager.tick(); // the last batch, as the timer would after the last bar
+    rig.manager.flush(); // and every record committed: the store's thread is timed to its end
     const f1 = Number(process.hrtime.bigint() - f0);
     cpuMicros += cpuSince(cpu);
     ticks++;

@@ -46,7 +46,13 @@ import { AlertRepository } from '../store/alert-repository';
 import { AppSettingRepository } from '../store/app-setting-repository';
 import type { CandleRepository } from '../store/candle-repository';
 import type { Db } from '../store/database';
-import { EngineRecordWriter } from '../store/engine-record-writer';
+import { EngineRecordWriter, type RecordBatch } from '../store/engine-record-writer';
+import {
+  ensureCacheSizeKb,
+  InlineStoreCommitter,
+  type SqlStatement,
+  type StoreCommitter,
+} from '../store/store-commit';
 import {
   LiveStrategyRepository,
   type StoredParameters,
@@ -115,6 +121,11 @@ export interface VariantManagerOptions {
   readonly maxBufferedRecords?: number;
   /** Keep a metric snapshot row per variant at most this often (clock ms). Default 60 s. */
   readonly snapshotIntervalMs?: number;
+  /**
+   * Where commits go: the store's own thread (the workstation's, on a file) or, by default, `db`
+   * on the calling thread. Its owner disposes it, after the manager.
+   */
+  readonly committer?: StoreCommitter;
   readonly log?: (message: string) => void;
 }
 
@@ -189,6 +200,7 @@ export class VariantManager implements Disposable {
   private readonly templates: readonly StrategyTemplate[];
   private readonly flushIntervalMs: number;
   private readonly commitIntervalMs: number;
+  private readonly committer: StoreCommitter;
   private readonly maxBufferedRecords: number;
   private readonly snapshotIntervalMs: number;
   private readonly log: (message: string) => void;
@@ -224,6 +236,7 @@ export class VariantManager implements Disposable {
     this.templates = options.templates ?? strategyTemplates();
     this.flushIntervalMs = options.flushIntervalMs ?? 250;
     this.commitIntervalMs = options.commitIntervalMs ?? 1_000;
+    this.committer = options.committer ?? new InlineStoreCommitter(db);
     this.maxBufferedRecords = options.maxBufferedRecords ?? 50_000;
     this.snapshotIntervalMs = options.snapshotIntervalMs ?? 60_000;
     this.log = options.log ?? ((m) => console.warn(`[parallax] ${m}`));
@@ -275,7 +288,7 @@ export class VariantManager implements Disposable {
     }
     if (!stepped) return;
     this.markBreakerEquity(event.candle.time);
-    if (this.bufferedRecords() >= this.maxBufferedRecords) this.flush();
+    if (this.bufferedRecords() >= this.maxBufferedRecords) this.commit(false);
     this.requestTick();
   }
 
@@ -562,6 +575,7 @@ export class VariantManager implements Disposable {
       rt.seenBars = instance.metrics.bars;
       this.addToSum(rt, instance.metrics.equity);
     }
+    this.writeNow();
     this.options.db.transaction(() => {
       this.repo.insertStrategy(
         this.storedStrategy(s),
@@ -658,14 +672,8 @@ export class VariantManager implements Disposable {
   /** Grows the connection's page cache with the variants (never shrinks one set larger). */
   private growPageCache(): void {
     const kb = Math.min(PAGE_CACHE_KB_MAX, PAGE_CACHE_KB_PER_VARIANT * this.variants.size);
-    const current = this.options.db.pragma('cache_size', { simple: true }) as number;
-    // Negative: KB; positive: pages.
-    const currentKb = current < 0 ? -current : (current * this.pageSize()) / 1024;
-    if (kb > currentKb) this.options.db.pragma(`cache_size = -${kb}`);
-  }
-
-  private pageSize(): number {
-    return this.options.db.pragma('page_size', { simple: true }) as number;
+    ensureCacheSizeKb(this.options.db, kb);
+    this.committer.ensureCacheSizeKb(kb);
   }
 
   /**
@@ -962,6 +970,7 @@ export class VariantManager implements Disposable {
       s.dirty = true;
     }
     rt.uiDirty = rt.persistDirty = true;
+    this.writeNow();
     this.ledger.add(s.ledgerKey, rt.parameters, 'live', rt.startedAt);
     this.repo.restartVariant(
       rt.id,
@@ -1027,6 +1036,7 @@ export class VariantManager implements Disposable {
     } catch (error) {
       throw new UserFacingError(message(error));
     }
+    this.writeNow();
     this.settingsRepo.set(BREAKER_LIMITS_KEY, state.limits);
     this.breakerDirty = true;
     this.options.emit('circuitBreaker', state);
@@ -1215,6 +1225,7 @@ export class VariantManager implements Disposable {
     s.dirty = true;
     main.uiDirty = main.persistDirty = true;
     const time = this.options.clock.nowMs();
+    this.writeNow();
     const row = this.options.db.transaction(() => {
       this.repo.saveDefinition(s.id, s.version, s.mainParameters, s.autoPromote);
       this.repo.restartVariant(
@@ -1256,6 +1267,7 @@ export class VariantManager implements Disposable {
   public setAutoPromote(strategyId: string, enabled: boolean): StrategySummary {
     const s = this.strategyOrThrow(strategyId);
     s.autoPromote = enabled;
+    this.writeNow();
     this.repo.saveDefinition(s.id, s.version, s.mainParameters, s.autoPromote);
     return this.summary(s);
   }
@@ -1266,6 +1278,7 @@ export class VariantManager implements Disposable {
     parameters: StoredParameters,
     perPeriodSharpe: number | null,
   ): void {
+    this.writeNow();
     this.ledger.add(
       `template:${templateId}`,
       parameters,
@@ -1289,6 +1302,7 @@ export class VariantManager implements Disposable {
   } {
     const s = this.strategyOrThrow(strategyId);
     this.refreshLedgerSharpes(s);
+    this.writeNow();
     const stats = this.ledger.stats(s.ledgerKey);
     return {
       strategyId,
@@ -1642,7 +1656,7 @@ export class VariantManager implements Disposable {
       }
     }
     if (this.lastTickAt - this.lastCommitAt >= this.commitIntervalMs) {
-      this.flush();
+      this.commit(false);
     } else {
       // Committed by a later tick; one is scheduled even if no bar comes to ask for it.
       this.commitOwed = true;
@@ -1662,54 +1676,75 @@ export class VariantManager implements Disposable {
   }
 
   /**
-   * Commits, in one transaction: every buffered order, trade, signal and snapshot; each changed
-   * variant's status and checkpoint; each strategy's last bar and state; the breaker's state.
-   * Called between bars only, so checkpoints and records always describe the same bar.
+   * Commits and waits for it: what reads and commands do first, so that they see, and come after,
+   * everything before them.
    */
   public flush(): void {
+    this.commit(true);
+  }
+
+  /**
+   * Hands one commit to the store: every buffered order, trade, signal and snapshot; each changed
+   * variant's status and checkpoint; each strategy's last bar and state; the breaker's state, all
+   * in one transaction. Called between bars only, so checkpoints and records always describe the
+   * same bar. `wait`: return once it (and every commit before it) is done; otherwise the engine
+   * goes on while the store's thread writes.
+   */
+  private commit(wait: boolean): void {
     if (!this.options.db.open) return;
     const now = this.options.clock.nowMs();
     this.lastCommitAt = now;
     this.commitOwed = false;
     const takeSnapshots = now - this.lastSnapshotAt >= this.snapshotIntervalMs;
     if (takeSnapshots) this.lastSnapshotAt = now;
-    this.options.db.transaction(() => {
-      for (const s of this.strategies.values()) {
-        if (takeSnapshots) {
-          const trials = this.trials(s);
-          for (const rt of s.variants)
-            if (rt.instance !== null && rt.persistDirty)
-              this.queueSnapshot(rt, rt.instance.snapshot(trials));
-        }
-        s.writer.flush();
+    const batches: RecordBatch[] = [];
+    const statements: SqlStatement[] = [];
+    for (const s of this.strategies.values()) {
+      if (takeSnapshots) {
+        const trials = this.trials(s);
+        for (const rt of s.variants)
+          if (rt.instance !== null && rt.persistDirty)
+            this.queueSnapshot(rt, rt.instance.snapshot(trials));
+      }
+      const batch = s.writer.takeBatch();
+      if (batch !== null) batches.push(batch);
+      for (const rt of s.variants) {
+        if (!rt.persistDirty) continue;
+        rt.persistDirty = false;
+        const cp = rt.instance !== null ? this.checkpointOf(rt) : rt.lastCheckpoint;
+        statements.push(this.repo.saveVariant(rt.id, rt.status, rt.reason, cp, now));
+      }
+      if (s.dirty) {
+        s.dirty = false;
+        const starts = new Set<number>();
         for (const rt of s.variants) {
-          if (!rt.persistDirty) continue;
-          rt.persistDirty = false;
-          const cp = rt.instance !== null ? this.checkpointOf(rt) : rt.lastCheckpoint;
-          this.repo.saveVariant(rt.id, rt.status, rt.reason, cp, now);
+          const t = rt.role === 'variant' && rt.instance !== null ? rt.firstTime : null;
+          if (t !== null) starts.add(t);
         }
-        if (s.dirty) {
-          s.dirty = false;
-          const starts = new Set<number>();
-          for (const rt of s.variants) {
-            const t = rt.role === 'variant' && rt.instance !== null ? rt.firstTime : null;
-            if (t !== null) starts.add(t);
-          }
-          s.windows.retain(starts);
-          const state: StrategyState = { windows: s.windows.checkpoint() };
-          this.repo.saveProgress(s.id, s.lastTime, s.originTime, state, s.active);
-        }
+        s.windows.retain(starts);
+        const state: StrategyState = { windows: s.windows.checkpoint() };
+        statements.push(this.repo.saveProgress(s.id, s.lastTime, s.originTime, state, s.active));
       }
-      this.ledger.persist();
-      if (this.lastSeenDirty) {
-        this.lastSeenDirty = false;
-        this.settingsRepo.set(LAST_SEEN_KEY, Object.fromEntries(this.lastSeen));
-      }
-      if (this.breakerDirty) {
-        this.breakerDirty = false;
-        this.settingsRepo.set(BREAKER_STATE_KEY, this.breaker.checkpoint());
-      }
-    })();
+    }
+    this.ledger.persist(statements);
+    if (this.lastSeenDirty) {
+      this.lastSeenDirty = false;
+      statements.push(this.settingsRepo.setLater(LAST_SEEN_KEY, Object.fromEntries(this.lastSeen)));
+    }
+    if (this.breakerDirty) {
+      this.breakerDirty = false;
+      statements.push(this.settingsRepo.setLater(BREAKER_STATE_KEY, this.breaker.checkpoint()));
+    }
+    if (batches.length > 0 || statements.length > 0) this.committer.submit({ batches, statements });
+    if (wait) this.committer.drain();
+  }
+
+  /**
+   * Waits for the commits handed to the store so far, before a write on this thread: a commit
+   * still queued must not land after it and put older rows back.
+   */
+  private writeNow(): void {
+    this.committer.drain();
   }
 
   private checkpointOf(rt: VariantRuntime): VariantCheckpoint | null {

@@ -6,6 +6,7 @@ import {
   type StoredTrial,
 } from '../store/trial-ledger-repository';
 import type { Db } from '../store/database';
+import type { SqlStatement } from '../store/store-commit';
 
 /**
  * The trial ledger with its N and V at hand: the repository plus, per ledger, each trial's latest
@@ -68,11 +69,16 @@ export class TrialLedger {
     return key;
   }
 
-  /** Writes the Sharpes changed since the last call (inside the caller's transaction). */
-  public persist(): void {
+  /**
+   * Writes the Sharpes changed since the last call: now, or as statements added to `into` (the
+   * manager's commit).
+   */
+  public persist(into?: SqlStatement[]): void {
     for (const entry of this.dirty) {
       const [ledgerKey, key] = entry.split('\u0000') as [string, string];
-      this.repo.setSharpe(ledgerKey, key, this.sharpes.get(ledgerKey)?.get(key) ?? null);
+      const sharpe = this.sharpes.get(ledgerKey)?.get(key) ?? null;
+      if (into !== undefined) into.push(this.repo.setSharpeLater(ledgerKey, key, sharpe));
+      else this.repo.setSharpe(ledgerKey, key, sharpe);
     }
     this.dirty.clear();
   }

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { sqlStatement, type SqlStatement } from './store-commit';
 
 /** Small named JSON values the host keeps between runs (the feed selection, breaker limits). */
 export class AppSettingRepository {
@@ -20,5 +21,10 @@ export class AppSettingRepository {
 
   public set(key: string, value: unknown): void {
     this.setStmt.run(key, JSON.stringify(value));
+  }
+
+  /** {@link set} as a statement of a commit. */
+  public setLater(key: string, value: unknown): SqlStatement {
+    return sqlStatement(this.setStmt, [key, JSON.stringify(value)]);
   }
 }

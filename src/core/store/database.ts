@@ -9,6 +9,11 @@ export interface OpenDatabaseOptions {
   /** Path of the SQLite file, or ':memory:'. */
   path: string;
   migrations?: readonly Migration[];
+  /**
+   * Apply pending migrations (default). A second connection to a file another one opened (the
+   * store's commit thread) leaves the schema to the first.
+   */
+  migrate?: boolean;
 }
 
 /** Opens (creating if needed) the workstation database in WAL mode and applies pending migrations. */
@@ -20,7 +25,7 @@ export function openDatabase(options: OpenDatabaseOptions): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  applyMigrations(db, options.migrations ?? MIGRATIONS);
+  if (options.migrate !== false) applyMigrations(db, options.migrations ?? MIGRATIONS);
   return db;
 }
 

@@ -27,21 +27,61 @@ export interface EngineRecordWriterOptions {
 }
 
 /**
- * An engine record sink that stores one run's orders, trades, signals and metric snapshots in
- * SQLite, batched: records are buffered on the engine's path (which must never wait for a disk)
- * and written in one transaction per flush — never one transaction per row. Flush on a timer, at
- * the end of a run and before shutdown; a flush that fails keeps nothing half-written.
+ * One flush's worth of a run's records, numbered on from what the run stored before: what a commit
+ * writes, on the calling thread or on the store's own ({@link StoreCommitter}).
  */
-export class EngineRecordWriter implements EngineRecordSink {
-  private readonly orders: OrderRecord[] = [];
-  private readonly trades: TradeRecord[] = [];
-  private readonly signals: SignalRecord[] = [];
-  private readonly snapshots: StoredMetricSnapshot[] = [];
+export interface RecordBatch {
+  readonly runId: string;
+  readonly orders: readonly OrderRecord[];
+  /** Seq of `orders[0]` within the run. */
+  readonly firstOrderSeq: number;
+  readonly trades: readonly TradeRecord[];
+  readonly signals: readonly SignalRecord[];
+  /** Seq of `signals[0]` within the run. */
+  readonly firstSignalSeq: number;
+  readonly snapshots: readonly StoredMetricSnapshot[];
+}
+
+/** The record repositories of one connection: writes batches in the caller's transaction. */
+export class RecordBatchStore {
+  private readonly streams: RecordStreams;
   private readonly orderRepo: OrderRepository;
   private readonly tradeRepo: TradeRepository;
   private readonly signalRepo: SignalRepository;
   private readonly snapshotRepo: MetricSnapshotRepository;
-  private readonly streams: RecordStreams;
+
+  public constructor(db: Db) {
+    this.streams = new RecordStreams(db);
+    this.orderRepo = new OrderRepository(db, this.streams);
+    this.tradeRepo = new TradeRepository(db, this.streams);
+    this.signalRepo = new SignalRepository(db, this.streams);
+    this.snapshotRepo = new MetricSnapshotRepository(db, this.streams);
+  }
+
+  /** Writes `batch`; the caller holds the transaction. */
+  public write(batch: RecordBatch): void {
+    // Keys are looked up again in each batch's transaction (see RecordStreams.forget).
+    this.streams.forget();
+    this.orderRepo.write(batch.runId, batch.orders, batch.firstOrderSeq);
+    this.tradeRepo.write(batch.runId, batch.trades);
+    this.signalRepo.write(batch.runId, batch.signals, batch.firstSignalSeq);
+    this.snapshotRepo.write(batch.snapshots);
+  }
+}
+
+/**
+ * An engine record sink that stores one run's orders, trades, signals and metric snapshots in
+ * SQLite, batched: records are buffered on the engine's path (which must never wait for a disk)
+ * and written in one transaction per flush — never one transaction per row. Flush on a timer, at
+ * the end of a run and before shutdown; a flush that fails keeps nothing half-written. The live
+ * engine instead takes each batch ({@link takeBatch}) into its own commit.
+ */
+export class EngineRecordWriter implements EngineRecordSink {
+  private orders: OrderRecord[] = [];
+  private trades: TradeRecord[] = [];
+  private signals: SignalRecord[] = [];
+  private snapshots: StoredMetricSnapshot[] = [];
+  private store: RecordBatchStore | null = null;
   private readonly maxBuffered: number;
   private ordersWritten = 0;
   private signalsWritten = 0;
@@ -52,11 +92,6 @@ export class EngineRecordWriter implements EngineRecordSink {
     public readonly runId: string,
     options: EngineRecordWriterOptions = {},
   ) {
-    this.streams = new RecordStreams(db);
-    this.orderRepo = new OrderRepository(db, this.streams);
-    this.tradeRepo = new TradeRepository(db, this.streams);
-    this.signalRepo = new SignalRepository(db, this.streams);
-    this.snapshotRepo = new MetricSnapshotRepository(db, this.streams);
     this.maxBuffered = Math.max(1, options.maxBuffered ?? 1_000);
     if (options.continueRun === true) {
       // The run's last seq from the end of its (run, seq, stream) index: no scan of its rows.
@@ -105,18 +140,46 @@ export class EngineRecordWriter implements EngineRecordSink {
     this.maybeFlush();
   }
 
-  /** Writes everything buffered in one transaction. */
+  /** Writes everything buffered in one transaction; a failed one keeps it buffered. */
   public flush(): void {
     if (this.buffered === 0) return;
-    // Keys are looked up again in each batch's transaction (see RecordStreams.forget).
-    this.streams.forget();
-    this.db.transaction(() => {
-      this.orderRepo.write(this.runId, this.orders, this.ordersWritten);
-      this.tradeRepo.write(this.runId, this.trades);
-      this.signalRepo.write(this.runId, this.signals, this.signalsWritten);
-      this.snapshotRepo.write(this.snapshots);
-    })();
+    const batch = this.batch();
+    this.store ??= new RecordBatchStore(this.db);
+    const store = this.store;
+    this.db.transaction(() => store.write(batch))();
     this._transactions++;
+    this.clear();
+  }
+
+  /**
+   * Hands everything buffered over as one batch, numbered on from the batches before it, and
+   * empties the buffers: whoever takes it must see it committed (retrying if need be).
+   */
+  public takeBatch(): RecordBatch | null {
+    if (this.buffered === 0) return null;
+    const batch = this.batch();
+    this.orders = [];
+    this.trades = [];
+    this.signals = [];
+    this.snapshots = [];
+    this.ordersWritten += batch.orders.length;
+    this.signalsWritten += batch.signals.length;
+    return batch;
+  }
+
+  private batch(): RecordBatch {
+    return {
+      runId: this.runId,
+      orders: this.orders,
+      firstOrderSeq: this.ordersWritten,
+      trades: this.trades,
+      signals: this.signals,
+      firstSignalSeq: this.signalsWritten,
+      snapshots: this.snapshots,
+    };
+  }
+
+  private clear(): void {
     this.ordersWritten += this.orders.length;
     this.signalsWritten += this.signals.length;
     this.orders.length = 0;

@@ -7,6 +7,7 @@ import type {
   VariantStatus,
 } from '../../shared/variants';
 import type { Db } from './database';
+import { sqlStatement, type SqlStatement } from './store-commit';
 
 /** Parameter values of one variant (numbers, or a choice's values). */
 export type StoredParameters = Readonly<Record<string, number | string>>;
@@ -218,21 +219,21 @@ export class LiveStrategyRepository {
     })();
   }
 
-  /** A variant's status and checkpoint (call inside the flush transaction). */
+  /** A variant's status and checkpoint, as a statement of the manager's commit. */
   public saveVariant(
     variantId: string,
     status: VariantStatus,
     reason: string | null,
     checkpoint: unknown,
     now: number,
-  ): void {
-    this.updateVariantStmt.run(
+  ): SqlStatement {
+    return sqlStatement(this.updateVariantStmt, [
       status,
       reason,
       checkpoint === null ? null : JSON.stringify(checkpoint),
       now,
       variantId,
-    );
+    ]);
   }
 
   /** A variant (re)started: new start time, maybe new parameters; its checkpoint is kept. */
@@ -254,21 +255,24 @@ export class LiveStrategyRepository {
     );
   }
 
-  /** The strategy's progress: the last committed bar and the manager's state at it. */
+  /**
+   * The strategy's progress (the last committed bar and the manager's state at it), as a
+   * statement of the manager's commit.
+   */
   public saveProgress(
     strategyId: string,
     lastTime: number | null,
     originTime: number | null,
     state: unknown,
     active: boolean,
-  ): void {
-    this.updateProgressStmt.run(
+  ): SqlStatement {
+    return sqlStatement(this.updateProgressStmt, [
       lastTime,
       originTime,
       state === null ? null : JSON.stringify(state),
       active ? 1 : 0,
       strategyId,
-    );
+    ]);
   }
 
   /** Main's parameters, the strategy's version and auto-promote. */

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { sqlStatement, type SqlStatement } from './store-commit';
 import type { StoredParameters } from './live-strategy-repository';
 
 /** One parameter set the ledger holds. */
@@ -63,6 +64,15 @@ export class TrialLedgerRepository {
   /** The latest evaluation's per-period Sharpe of a trial. */
   public setSharpe(ledgerKey: string, key: string, perPeriodSharpe: number | null): void {
     this.sharpeStmt.run(perPeriodSharpe, ledgerKey, key);
+  }
+
+  /** {@link setSharpe} as a statement of a commit. */
+  public setSharpeLater(
+    ledgerKey: string,
+    key: string,
+    perPeriodSharpe: number | null,
+  ): SqlStatement {
+    return sqlStatement(this.sharpeStmt, [perPeriodSharpe, ledgerKey, key]);
   }
 
   public list(ledgerKey: string): StoredTrial[] {

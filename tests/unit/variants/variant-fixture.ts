@@ -8,6 +8,7 @@ import {
 import type { StrategyTemplate } from '../../../src/core/optimize/strategy-template-catalog';
 import { CandleRepository } from '../../../src/core/store/candle-repository';
 import { openDatabase, type Db } from '../../../src/core/store/database';
+import { ThreadStoreCommitter } from '../../../src/core/store/store-commit-thread';
 import { validateStrategyConfig } from '../../../src/core/strategy';
 import { TestClock } from '../../../src/core/time/clock';
 
@@ -43,6 +44,8 @@ export class ManagerRig {
   public readonly clock = new TestClock(Date.UTC(2026, 0, 1));
   public readonly events: Array<{ event: EventName; payload: unknown }> = [];
   public manager: VariantManager;
+  /** The store's commit thread, when the rig was asked for one (as the workstation has). */
+  public readonly committer: ThreadStoreCommitter | null;
   private upTo: number | null = null;
 
   public constructor(
@@ -50,9 +53,12 @@ export class ManagerRig {
     public readonly series: SeriesKey,
     private readonly options: Partial<VariantManagerOptions> = {},
     file = 'parallax.sqlite',
+    storeThread = false,
   ) {
-    this.db = openDatabase({ path: join(dir, file) });
+    const path = join(dir, file);
+    this.db = openDatabase({ path });
     this.candles = new CandleRepository(this.db);
+    this.committer = storeThread ? new ThreadStoreCommitter({ path }) : null;
     this.manager = this.create();
   }
 
@@ -88,6 +94,7 @@ export class ManagerRig {
 
   public dispose(): void {
     this.manager.dispose();
+    this.committer?.dispose();
     this.db.close();
   }
 
@@ -103,6 +110,7 @@ export class ManagerRig {
         upTo: this.upTo,
       }),
       log: () => undefined,
+      ...(this.committer !== null ? { committer: this.committer } : {}),
       ...this.options,
     });
   }

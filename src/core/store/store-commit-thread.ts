@@ -1,0 +1,247 @@
+import {
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type MessagePort,
+} from 'node:worker_threads';
+import type { Db } from './database';
+import { packRecordBatch, type PackedRecordBatch } from './record-batch-codec';
+import {
+  InlineStoreCommitter,
+  type CommitJob,
+  type SqlStatement,
+  type StoreCommitter,
+} from './store-commit';
+
+/** Slots of the control words the thread and its owner share. */
+export const CONTROL = {
+  /** Seq of the newest committed job. */
+  committed: 0,
+  /** Seq of a job that failed and waits to be tried again; 0 when none. */
+  failed: 1,
+  /** 1 once the thread has its connection, −1 if it could not open one. */
+  opened: 2,
+} as const;
+
+/** What the commit thread starts with (its workerData). */
+export interface StoreCommitWorkerData {
+  readonly path: string;
+  /** Three Int32 words: {@link CONTROL}. */
+  readonly control: SharedArrayBuffer;
+  /** Where the thread says why a job failed or its connection did not open. */
+  readonly errors: MessagePort;
+}
+
+/** Messages to the commit thread. */
+export type StoreCommitCommand =
+  | {
+      readonly type: 'job';
+      readonly seq: number;
+      readonly batches: readonly PackedRecordBatch[];
+      readonly statements: readonly SqlStatement[];
+    }
+  | { readonly type: 'retry' }
+  | { readonly type: 'cacheSize'; readonly kb: number }
+  | { readonly type: 'close' };
+
+export interface ThreadStoreCommitterOptions {
+  /** The database file (a second connection to it is opened on the thread). */
+  readonly path: string;
+  /**
+   * Jobs handed over and not yet committed before `submit` waits for the oldest: bounds the
+   * memory records take when the disk is slower than the engine. Default 2.
+   */
+  readonly maxPending?: number;
+  /** How long a drain waits for the thread to answer at all, ms. Default 120,000. */
+  readonly answerTimeoutMs?: number;
+  /** Failures of jobs committed in the background (a drain throws them instead). */
+  readonly log?: (message: string) => void;
+  /** The worker script; by default store-commit-worker next to this module (`.ts` through tsx). */
+  readonly workerUrl?: URL;
+}
+
+/** The thread could not open the database: commit on the calling thread instead. */
+export class StoreThreadUnavailableError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'StoreThreadUnavailableError';
+  }
+}
+
+/** store-commit-worker next to this module, as source or built (resolved on use). */
+function defaultWorkerUrl(): URL {
+  const here = import.meta.url;
+  return new URL(
+    here.endsWith('.ts') ? './store-commit-worker.ts' : './store-commit-worker.js',
+    here,
+  );
+}
+
+/**
+ * Commits on a thread of its own, over its own connection to the same file (WAL: readers on the
+ * calling thread see each commit once it is done). The engine hands a job over and goes on with
+ * the next bars while SQLite writes it on the other core; reads and commands drain first, so they
+ * see everything handed over before them, in order. Records cross as packed numbers
+ * ({@link packRecordBatch}), moved rather than copied.
+ */
+export class ThreadStoreCommitter implements StoreCommitter {
+  private readonly worker: Worker;
+  private readonly control: Int32Array;
+  private readonly errors: MessagePort;
+  private readonly maxPending: number;
+  private readonly answerTimeoutMs: number;
+  private readonly log: (message: string) => void;
+  private submitted = 0;
+  /** Why the failed job failed, once read from the thread. */
+  private failure: string | null = null;
+  private reportedFailure = 0;
+  private disposed = false;
+
+  /** @throws StoreThreadUnavailableError when the thread cannot open the database. */
+  public constructor(options: ThreadStoreCommitterOptions) {
+    this.maxPending = Math.max(1, options.maxPending ?? 2);
+    this.answerTimeoutMs = options.answerTimeoutMs ?? 120_000;
+    this.log = options.log ?? ((m) => console.warn(`[parallax] ${m}`));
+    const shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+    this.control = new Int32Array(shared);
+    const channel = new MessageChannel();
+    this.errors = channel.port1;
+    const url = options.workerUrl ?? defaultWorkerUrl();
+    // A TypeScript worker (development, tests, benchmarks) is loaded through tsx.
+    const execArgv = url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const workerData: StoreCommitWorkerData = {
+      path: options.path,
+      control: shared,
+      errors: channel.port2,
+    };
+    this.worker = new Worker(url, { workerData, transferList: [channel.port2], execArgv });
+    // Never what keeps the process alive: dispose drains, and a process that ends without it
+    // loses only what a crash would (nothing committed).
+    this.worker.unref();
+    this.worker.on('error', (error) => this.log(`store thread failed: ${error.message}`));
+    if (!this.waitUntil(() => Atomics.load(this.control, CONTROL.opened) !== 0)) {
+      void this.worker.terminate();
+      throw new StoreThreadUnavailableError('the store thread did not start');
+    }
+    if (Atomics.load(this.control, CONTROL.opened) < 0) {
+      void this.worker.terminate();
+      throw new StoreThreadUnavailableError(
+        `the store thread could not open ${options.path}: ${this.readFailure() ?? 'unknown error'}`,
+      );
+    }
+  }
+
+  public get pending(): number {
+    return this.submitted - Atomics.load(this.control, CONTROL.committed);
+  }
+
+  public submit(job: CommitJob): void {
+    if (this.disposed) throw new Error('the store committer is closed');
+    const seq = ++this.submitted;
+    const batches = job.batches.map(packRecordBatch);
+    const command: StoreCommitCommand = { type: 'job', seq, batches, statements: job.statements };
+    this.worker.postMessage(
+      command,
+      batches.map((b) => b.numbers.buffer as ArrayBuffer),
+    );
+    if (this.failedSeq() !== 0) {
+      // A failed job stays queued (this one retries it): say so once, never wait on it.
+      this.reportFailure();
+      return;
+    }
+    this.waitUntil(
+      () => this.pending <= this.maxPending || this.failedSeq() !== 0,
+      'a commit on the store thread',
+    );
+  }
+
+  public drain(): void {
+    if (this.failedSeq() !== 0) {
+      // The thread is idle after a failure until told: clear the word it sets again if the
+      // retry fails too, so that the wait below waits for the retry's outcome.
+      Atomics.store(this.control, CONTROL.failed, 0);
+      this.worker.postMessage({ type: 'retry' } satisfies StoreCommitCommand);
+    }
+    this.waitUntil(
+      () => this.pending === 0 || this.failedSeq() !== 0,
+      'the store thread to commit',
+    );
+    if (this.pending !== 0) {
+      throw new Error(`commit failed: ${this.readFailure() ?? 'unknown error'}`);
+    }
+  }
+
+  public ensureCacheSizeKb(kb: number): void {
+    this.worker.postMessage({ type: 'cacheSize', kb } satisfies StoreCommitCommand);
+  }
+
+  public dispose(): void {
+    if (this.disposed) return;
+    try {
+      this.drain();
+    } catch (error) {
+      this.log(error instanceof Error ? error.message : String(error));
+    }
+    this.disposed = true;
+    this.worker.postMessage({ type: 'close' } satisfies StoreCommitCommand);
+  }
+
+  private failedSeq(): number {
+    return Atomics.load(this.control, CONTROL.failed);
+  }
+
+  private reportFailure(): void {
+    const seq = this.failedSeq();
+    const reason = this.readFailure();
+    if (seq === this.reportedFailure) return;
+    this.reportedFailure = seq;
+    this.log(`commit failed (kept, tried again with the next one): ${reason ?? 'unknown error'}`);
+  }
+
+  /** The newest reason the thread gave (read without waiting: the caller may be blocked). */
+  private readFailure(): string | null {
+    for (;;) {
+      const message = receiveMessageOnPort(this.errors);
+      if (message === undefined) return this.failure;
+      this.failure = String(message.message);
+    }
+  }
+
+  /**
+   * Blocks the calling thread until `done()` holds, woken by the thread's notifications.
+   * @returns false on timeout when `what` is not given.
+   * @throws Error naming `what` when the thread does not answer in `answerTimeoutMs`.
+   */
+  private waitUntil(done: () => boolean, what?: string): boolean {
+    const deadline = performance.now() + this.answerTimeoutMs;
+    for (;;) {
+      if (done()) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        if (what === undefined) return false;
+        throw new Error(`waited ${this.answerTimeoutMs / 1000} s for ${what}; no answer`);
+      }
+      const committed = Atomics.load(this.control, CONTROL.committed);
+      if (done()) return true;
+      Atomics.wait(this.control, CONTROL.committed, committed, Math.min(left, 250));
+    }
+  }
+}
+
+/**
+ * The committer for `db`, opened on `path`: on its own thread for a file, on the calling thread
+ * for an in-memory database (no second connection can see it) or when the thread cannot start.
+ */
+export function openStoreCommitter(
+  db: Db,
+  path: string,
+  log: (message: string) => void = (m) => console.warn(`[parallax] ${m}`),
+): StoreCommitter {
+  if (path === ':memory:' || path === '') return new InlineStoreCommitter(db);
+  try {
+    return new ThreadStoreCommitter({ path, log });
+  } catch (error) {
+    log(`committing on the main thread: ${error instanceof Error ? error.message : String(error)}`);
+    return new InlineStoreCommitter(db);
+  }
+}

@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createStrategyInstance,
+  EngineBarLoop,
+  EngineRecordCollector,
+  type EngineRecordSink,
+} from '../../../src/core/engine';
+import { AppSettingRepository } from '../../../src/core/store/app-setting-repository';
+import { openDatabase } from '../../../src/core/store/database';
+import { EngineRecordWriter } from '../../../src/core/store/engine-record-writer';
+import { MetricSnapshotRepository } from '../../../src/core/store/metric-snapshot-repository';
+import { OrderRepository } from '../../../src/core/store/order-repository';
+import { SignalRepository } from '../../../src/core/store/signal-repository';
+import { InlineStoreCommitter } from '../../../src/core/store/store-commit';
+import {
+  openStoreCommitter,
+  StoreThreadUnavailableError,
+  ThreadStoreCommitter,
+} from '../../../src/core/store/store-commit-thread';
+import { TradeRepository } from '../../../src/core/store/trade-repository';
+import { btcUsdtMinutes, strategyOf } from '../../unit/engine/engine-fixtures';
+import { makeTempDir } from '../../stubs/temp-dir';
+
+function tempPath(dirs: Array<{ remove: () => void }>): string {
+  const dir = makeTempDir('parallax-commit-');
+  dirs.push(dir);
+  return join(dir.path, 'parallax.sqlite');
+}
+
+describe('ThreadStoreCommitter on a real SQLite file', () => {
+  const dirs: Array<{ remove: () => void }> = [];
+  const cleanup: Array<() => void> = [];
+  afterEach(() => {
+    cleanup.splice(0).forEach((c) => c());
+    dirs.splice(0).forEach((d) => d.remove());
+  });
+
+  it('when a variant trades and its batches are committed on the thread then every record reads back equal, in order, from the calling thread', () => {
+    const path = tempPath(dirs);
+    const db = openDatabase({ path });
+    const logs: string[] = [];
+    const committer = new ThreadStoreCommitter({ path, log: (m) => logs.push(m) });
+    cleanup.push(() => (committer.dispose(), db.close()));
+    const writer = new EngineRecordWriter(db, 'live-1', { maxBuffered: Number.POSITIVE_INFINITY });
+    const collector = new EngineRecordCollector();
+    const both: EngineRecordSink = {
+      onOrder: (r) => (collector.onOrder(r), writer.onOrder(r)),
+      onTrade: (r) => (collector.onTrade(r), writer.onTrade(r)),
+      onSignal: (r) => (collector.onSignal(r), writer.onSignal(r)),
+    };
+    const loop = new EngineBarLoop({ baseTimeframe: '1m' });
+    const instance = createStrategyInstance({
+      id: 'variant-a',
+      strategy: strategyOf({
+        indicators: [
+          { id: 'fast', type: 'ema', params: { period: 9 } },
+          { id: 'slow', type: 'ema', params: { period: 21 } },
+        ],
+        rules: {
+          entryLong: 'crossover(fast, slow)',
+          entryShort: 'crossunder(fast, slow)',
+          exitLong: 'crossunder(fast, slow)',
+          exitShort: 'crossover(fast, slow)',
+        },
+      }),
+      indicators: loop.indicators,
+      sink: both,
+    });
+    loop.add(instance);
+    const settings = new AppSettingRepository(db);
+    const bars = btcUsdtMinutes().slice(0, 10_000);
+    let jobs = 0;
+    bars.forEach((bar, i) => {
+      loop.onClosedBar(bar);
+      if (i % 1_000 === 999) {
+        writer.onSnapshot('variant-a', bar.time, instance.snapshot());
+        const batch = writer.takeBatch();
+        committer.submit({
+          batches: batch === null ? [] : [batch],
+          statements: [settings.setLater('progress', { bar: i })],
+        });
+        jobs++;
+      }
+    });
+    committer.drain();
+
+    expect(jobs).toBe(10);
+    expect(committer.pending).toBe(0);
+    expect(collector.trades.length).toBeGreaterThan(50);
+    expect(collector.signals.some((s) => s.termValues.length > 0)).toBe(true);
+    // Read on the calling thread's own connection: everything the thread committed is there.
+    expect(new TradeRepository(db).list({ runId: 'live-1' })).toEqual(
+      collector.trades.map((t) => ({ ...t, runId: 'live-1' })),
+    );
+    expect(new OrderRepository(db).list('live-1')).toEqual(collector.orders);
+    expect(new SignalRepository(db).list('live-1')).toEqual(collector.signals);
+    expect(new MetricSnapshotRepository(db).latest('live-1', 'variant-a')?.time).toBe(
+      bars[9_999]!.time,
+    );
+    // Statements run in submission order: the last job's value is the one kept.
+    expect(settings.get('progress')).toEqual({ bar: 9_999 });
+    expect(logs).toEqual([]);
+  });
+
+  it('when a commit fails then it stays queued ahead of later ones, drain says why, and it commits once the cause is gone', () => {
+    const path = tempPath(dirs);
+    const db = openDatabase({ path });
+    const logs: string[] = [];
+    const committer = new ThreadStoreCommitter({ path, log: (m) => logs.push(m) });
+    cleanup.push(() => (committer.dispose(), db.close()));
+    const settings = new AppSettingRepository(db);
+    const late = { sql: 'INSERT INTO late_table (v) VALUES (?)', args: [1] };
+
+    committer.submit({ batches: [], statements: [settings.setLater('a', 1)] });
+    committer.submit({ batches: [], statements: [late, settings.setLater('b', 2)] });
+    committer.submit({ batches: [], statements: [settings.setLater('c', 3)] });
+    expect(() => committer.drain()).toThrow(/no such table: late_table/);
+    // The first job committed; the failed one (and its 'b') did not, nor the one after it.
+    expect(settings.get('a')).toBe(1);
+    expect(settings.get('b')).toBeUndefined();
+    expect(settings.get('c')).toBeUndefined();
+    expect(committer.pending).toBe(2);
+    // A commit handed over in the background meanwhile does not wait; the failure is logged once.
+    committer.submit({ batches: [], statements: [settings.setLater('d', 4)] });
+    committer.submit({ batches: [], statements: [settings.setLater('e', 5)] });
+    expect(committer.pending).toBe(4);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(
+      /commit failed \(kept, tried again with the next one\): no such table: late_table/,
+    );
+
+    db.exec('CREATE TABLE late_table (v INTEGER)');
+    committer.drain();
+    expect(committer.pending).toBe(0);
+    expect(settings.get('b')).toBe(2);
+    expect(settings.get('c')).toBe(3);
+    expect(settings.get('e')).toBe(5);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM late_table').get()).toEqual({ n: 1 });
+  });
+
+  it('when the thread cannot open the database then the committer says so and the workstation falls back to committing on its own thread', () => {
+    const dir = makeTempDir('parallax-commit-');
+    dirs.push(dir);
+    // A directory where the database file should be: SQLite cannot open it.
+    const path = join(dir.path, 'not-a-file');
+    mkdirSync(path);
+    const db = openDatabase({ path: join(dir.path, 'real.sqlite') });
+    cleanup.push(() => db.close());
+    expect(() => new ThreadStoreCommitter({ path })).toThrow(StoreThreadUnavailableError);
+    const logs: string[] = [];
+    const fallback = openStoreCommitter(db, path, (m) => logs.push(m));
+    expect(fallback).toBeInstanceOf(InlineStoreCommitter);
+    expect(logs.join('\n')).toMatch(
+      /committing on the main thread: the store thread could not open/,
+    );
+    expect(openStoreCommitter(db, ':memory:')).toBeInstanceOf(InlineStoreCommitter);
+  });
+});
