@@ -377,4 +377,61 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP VIEW old_keys;
     `,
   },
+  {
+    version: 7,
+    name: 'signal terms apart from their texts',
+    // A signal row held its terms as JSON objects, each with its text: half of a signal's insert
+    // cost, and signals are two of every trade's five records. A rule's texts never change, so
+    // they are stored once (signal_term_texts) and a signal keeps its values only, as a JSON
+    // array; the view puts the old \`terms\` column back together.
+    sql: `
+      CREATE TABLE signal_term_texts (
+        texts_id INTEGER PRIMARY KEY,
+        texts    TEXT    NOT NULL UNIQUE
+      );
+      CREATE TEMP TABLE signal_split AS
+        SELECT s.rowid AS rid,
+               (SELECT json_group_array(j.value ->> 'text' ORDER BY j.key)
+                  FROM json_each(s.terms) j) AS texts,
+               (SELECT json_group_array(j.value -> 'value' ORDER BY j.key)
+                  FROM json_each(s.terms) j) AS term_values
+        FROM signal_log s;
+      INSERT INTO signal_term_texts (texts)
+        SELECT texts FROM signal_split GROUP BY texts ORDER BY MIN(rid);
+
+      DROP VIEW signals;
+      CREATE TABLE signal_log_v7 (
+        run         INTEGER NOT NULL,
+        stream      INTEGER NOT NULL,
+        seq         INTEGER NOT NULL,
+        time        INTEGER NOT NULL,
+        rule        TEXT    NOT NULL,
+        action      TEXT    NOT NULL,
+        order_id    INTEGER,
+        texts_id    INTEGER NOT NULL,
+        term_values TEXT    NOT NULL
+      );
+      INSERT INTO signal_log_v7
+        SELECT s.run, s.stream, s.seq, s.time, s.rule, s.action, s.order_id, x.texts_id,
+               p.term_values
+        FROM signal_log s
+        JOIN signal_split p ON p.rid = s.rowid
+        JOIN signal_term_texts x ON x.texts = p.texts
+        ORDER BY s.rowid;
+      DROP TABLE signal_log;
+      DROP TABLE signal_split;
+      ALTER TABLE signal_log_v7 RENAME TO signal_log;
+      CREATE UNIQUE INDEX signal_log_key ON signal_log (run, seq, stream);
+      CREATE VIEW signals AS
+        SELECT r.run_id, v.variant_id, s.seq, s.time, s.rule, s.action, s.order_id,
+               (SELECT json_group_array(
+                         json_object('text', t.value, 'value', s.term_values -> t.key)
+                         ORDER BY t.key)
+                  FROM json_each(x.texts) t) AS terms
+        FROM signal_log s
+        JOIN record_runs r ON r.run = s.run
+        JOIN record_variants v ON v.stream = s.stream
+        JOIN signal_term_texts x ON x.texts_id = s.texts_id;
+    `,
+  },
 ];

@@ -173,7 +173,7 @@ export function unpackRecordBatch(packed: PackedRecordBatch): RecordBatch {
       action: s(n[at + 3] as number) as SignalRecord['action'],
       orderId: orNullNumber(n[at + 4] as number),
       termTexts: packed.termTexts[n[at + 5] as number] as readonly string[],
-      termValues: Array.from(n.subarray(at + SIGNAL_HEAD, at + SIGNAL_HEAD + count)),
+      termValues: valuesAt(n, at + SIGNAL_HEAD, count),
     };
     at += SIGNAL_HEAD + count;
   }
@@ -191,4 +191,11 @@ export function unpackRecordBatch(packed: PackedRecordBatch): RecordBatch {
 /** Order times and ids are never NaN: NaN stands for their null. */
 function orNullNumber(value: number): number | null {
   return Number.isNaN(value) ? null : value;
+}
+
+/** `count` numbers from `at`, as a plain array (what a subarray and Array.from cost twice over). */
+function valuesAt(n: Float64Array, at: number, count: number): number[] {
+  const values = new Array<number>(count);
+  for (let i = 0; i < count; i++) values[i] = n[at + i] as number;
+  return values;
 }

@@ -5,17 +5,22 @@ import type { Db } from './database';
 export type SqlValue = string | number | null;
 
 /**
- * The small integer keys the record tables carry instead of repeated TEXT ids (migration 6): one
- * per run (`record_runs.run`) and one per (run, variant) (`record_variants.stream`). Looked up
- * once per batch and created on first use, inside the batch's transaction.
+ * The small integer keys the record tables carry instead of repeated TEXT: one per run
+ * (`record_runs.run`) and one per (run, variant) (`record_variants.stream`), migration 6; one per
+ * rule's term texts (`signal_term_texts.texts_id`), migration 7. Looked up once per batch and
+ * created on first use, inside the batch's transaction.
  */
 export class RecordStreams {
   private readonly runs = new Map<string, { run: number; streams: Map<string, number> }>();
+  /** By the texts array itself: the records of a rule share one. */
+  private readonly texts = new Map<readonly string[], number>();
   private statements?: {
     getRun: Database.Statement<[string]>;
     addRun: Database.Statement<[string]>;
     getStream: Database.Statement<[number, string]>;
     addStream: Database.Statement<[number, string]>;
+    getTexts: Database.Statement<[string]>;
+    addTexts: Database.Statement<[string]>;
   };
 
   public constructor(private readonly db: Db) {}
@@ -38,12 +43,26 @@ export class RecordStreams {
     return stream;
   }
 
+  /** The key of a rule's term texts, created if they have none yet. */
+  public textsKey(texts: readonly string[]): number {
+    let key = this.texts.get(texts);
+    if (key === undefined) {
+      const json = JSON.stringify(texts);
+      const st = this.prepared();
+      const row = st.getTexts.get(json) as { texts_id: number } | undefined;
+      key = row?.texts_id ?? Number(st.addTexts.run(json).lastInsertRowid);
+      this.texts.set(texts, key);
+    }
+    return key;
+  }
+
   /**
    * Drops the cached keys. Called at the start of every batch: a key created in a transaction
    * that was then rolled back (the batch's, or the caller's around it) must not be reused.
    */
   public forget(): void {
     this.runs.clear();
+    this.texts.clear();
   }
 
   private runOf(runId: string): { run: number; streams: Map<string, number> } {
@@ -66,6 +85,8 @@ export class RecordStreams {
         'SELECT stream FROM record_variants WHERE run = ? AND variant_id = ?',
       ),
       addStream: this.db.prepare('INSERT INTO record_variants (run, variant_id) VALUES (?, ?)'),
+      getTexts: this.db.prepare('SELECT texts_id FROM signal_term_texts WHERE texts = ?'),
+      addTexts: this.db.prepare('INSERT INTO signal_term_texts (texts) VALUES (?)'),
     };
     return this.statements;
   }

@@ -1,4 +1,4 @@
-import { signalTerms, type SignalRecord } from '../engine/engine-records';
+import type { SignalRecord } from '../engine/engine-records';
 import type { TermValue } from '../strategy';
 import type { Db } from './database';
 import { BatchInsert, RecordLog, type RecordStreams } from './record-batch';
@@ -20,7 +20,8 @@ export class SignalRepository extends RecordLog {
       'rule',
       'action',
       'order_id',
-      'terms',
+      'texts_id',
+      'term_values',
     ]);
     this.listStmt = db.prepare('SELECT * FROM signals WHERE run_id = ? ORDER BY variant_id, seq');
     this.listVariantStmt = db.prepare(
@@ -49,7 +50,9 @@ export class SignalRepository extends RecordLog {
       a[at + 4] = s.rule;
       a[at + 5] = s.action;
       a[at + 6] = s.orderId;
-      a[at + 7] = JSON.stringify(signalTerms(s));
+      a[at + 7] = this.streams.textsKey(s.termTexts);
+      // NaN and ±∞ become null, as JSON has them.
+      a[at + 8] = JSON.stringify(s.termValues);
     });
   }
 

@@ -169,7 +169,7 @@ describe('migration 6: engine records move to insertion-ordered tables (real SQL
     old.close();
 
     const db = openDatabase({ path });
-    expect(schemaVersion(db)).toBe(6);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
     expect(allRows(db)).toEqual(rowsBefore);
     expect(readers(db)).toEqual(readersBefore);
     expect(RECORD_TABLES.map((t) => columns(db, t))).toEqual(columnsBefore);
@@ -360,5 +360,80 @@ describe('migration 6: engine records move to insertion-ordered tables (real SQL
       ],
     );
     reopened.close();
+  });
+});
+
+describe('migration 7: signal terms apart from their texts (real SQLite file)', () => {
+  const dirs: Array<{ remove: () => void }> = [];
+  afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+
+  it('when signals stored with their texts are migrated then the view, the reader and later writes give exactly what they did', () => {
+    const d = makeTempDir('parallax-signal-migration-');
+    dirs.push(d);
+    const path = join(d.path, 'parallax.sqlite');
+    const old = openDatabase({ path, migrations: MIGRATIONS.filter((m) => m.version < 7) });
+    expect(schemaVersion(old)).toBe(6);
+    // As the version-6 writer stored them: every term's text beside its value, in one JSON text.
+    const insert = old.prepare(
+      `INSERT INTO signal_log (run, stream, seq, time, rule, action, order_id, terms)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    old.exec(`INSERT INTO record_runs (run, run_id) VALUES (1, 'r1');
+      INSERT INTO record_variants (stream, run, variant_id) VALUES (1, 1, 'a'), (2, 1, 'b')`);
+    const entryTexts = ['rsi(close, 14) < 30', 'ema_fast', 'é"x\\/\n'];
+    const values = [
+      [0.1 + 0.2, 1e-7, -12_345.678_9],
+      [Number.NaN, 1e21, -0],
+      [43_000.5, Number.POSITIVE_INFINITY, 5e-324],
+    ];
+    const oldTerms = (texts: string[], vs: number[]): string =>
+      JSON.stringify(texts.map((text, i) => ({ text, value: vs[i] })));
+    for (let seq = 0; seq < 6; seq++) {
+      const entry = seq % 2 === 0;
+      insert.run(
+        (seq % 2) + 1,
+        seq,
+        60_000 * seq,
+        entry ? 'entryLong' : 'exitLong',
+        entry ? 'entry' : 'conflict',
+        entry ? seq + 1 : null,
+        entry ? oldTerms(entryTexts, values[seq % 3]!) : '[]',
+      );
+    }
+    const viewBefore = old.prepare('SELECT * FROM signals ORDER BY seq').all();
+    const readBefore = new SignalRepository(old).list('r1');
+    old.close();
+
+    const db = openDatabase({ path });
+    expect(schemaVersion(db)).toBe(7);
+    // The `terms` column rebuilt byte for byte: numbers as they were written, NaN and ∞ as null.
+    expect(db.prepare('SELECT * FROM signals ORDER BY seq').all()).toEqual(viewBefore);
+    expect(new SignalRepository(db).list('r1')).toEqual(readBefore);
+    expect(readBefore[0]!.termValues).toEqual([0.30000000000000004, 1e-7, -12_345.678_9]);
+    // One row per distinct list of texts (the empty one included), not one per signal.
+    expect(
+      db.prepare('SELECT texts FROM signal_term_texts ORDER BY texts_id').pluck().all(),
+    ).toEqual([JSON.stringify(entryTexts), '[]']);
+
+    // A restarted writer goes on: same texts, same key; its signals read back as written.
+    const writer = new EngineRecordWriter(db, 'r1', { continueRun: true });
+    const later: SignalRecord = {
+      variantId: 'b',
+      time: 600_000,
+      rule: 'entryLong',
+      action: 'entry',
+      orderId: 7,
+      termTexts: entryTexts,
+      termValues: [1.5, -2.25, 3e-9],
+    };
+    writer.onSignal(later);
+    writer.flush();
+    expect(db.prepare('SELECT COUNT(*) FROM signal_term_texts').pluck().get()).toBe(2);
+    expect(new SignalRepository(db).list('r1', 'b').at(-1)).toEqual(later);
+    expect(db.prepare(`SELECT seq, terms FROM signals WHERE seq = 6`).get()).toEqual({
+      seq: 6,
+      terms: oldTerms(entryTexts, later.termValues as number[]),
+    });
+    db.close();
   });
 });
