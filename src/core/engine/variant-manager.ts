@@ -117,7 +117,10 @@ export interface VariantManagerOptions {
    * path's cost, and what a hard kill loses in between is recomputed from stored candles.
    */
   readonly commitIntervalMs?: number;
-  /** Records buffered before a commit happens between two bars regardless of the timer. */
+  /**
+   * Records buffered before a commit happens between two bars regardless of the timer. Default:
+   * 100 per variant, from 10,000 to 50,000.
+   */
   readonly maxBufferedRecords?: number;
   /** Keep a metric snapshot row per variant at most this often (clock ms). Default 60 s. */
   readonly snapshotIntervalMs?: number;
@@ -164,6 +167,8 @@ const MAX_REWARM_BARS = 250_000;
 const BREAKER_LIMITS_KEY = 'circuitBreaker.limits';
 const BREAKER_STATE_KEY = 'circuitBreaker.state';
 const LAST_SEEN_KEY = 'feed.lastSeen';
+const MIN_COMMIT_RECORDS = 10_000;
+const MAX_COMMIT_RECORDS = 50_000;
 /**
  * SQLite page cache per registered variant, KB. A commit inserts each variant's records at its own
  * place in every record table (keys run, variant, seq) and rewrites its checkpoint row: past ~250
@@ -201,7 +206,7 @@ export class VariantManager implements Disposable {
   private readonly flushIntervalMs: number;
   private readonly commitIntervalMs: number;
   private readonly committer: StoreCommitter;
-  private readonly maxBufferedRecords: number;
+  private readonly maxBufferedRecords: number | null;
   private readonly snapshotIntervalMs: number;
   private readonly log: (message: string) => void;
   private readonly breakerTrip: Disposable;
@@ -237,7 +242,7 @@ export class VariantManager implements Disposable {
     this.flushIntervalMs = options.flushIntervalMs ?? 250;
     this.commitIntervalMs = options.commitIntervalMs ?? 1_000;
     this.committer = options.committer ?? new InlineStoreCommitter(db);
-    this.maxBufferedRecords = options.maxBufferedRecords ?? 50_000;
+    this.maxBufferedRecords = options.maxBufferedRecords ?? null;
     this.snapshotIntervalMs = options.snapshotIntervalMs ?? 60_000;
     this.log = options.log ?? ((m) => console.warn(`[parallax] ${m}`));
     const stored = CircuitBreakerLimitsSchema.safeParse(
@@ -288,7 +293,7 @@ export class VariantManager implements Disposable {
     }
     if (!stepped) return;
     this.markBreakerEquity(event.candle.time);
-    if (this.bufferedRecords() >= this.maxBufferedRecords) this.commit(false);
+    if (this.bufferedRecords() >= this.commitThreshold()) this.commit(false);
     this.requestTick();
   }
 
@@ -1662,6 +1667,18 @@ export class VariantManager implements Disposable {
       this.commitOwed = true;
       this.requestTick();
     }
+  }
+
+  /**
+   * Records buffered before a commit between bars: 100 per variant, from 10,000 to 50,000. Small
+   * commits let the store's thread start early and keep up, but every commit also rewrites each
+   * trading variant's checkpoint, which at 1,000 variants costs as much as 10,000 records.
+   */
+  private commitThreshold(): number {
+    return (
+      this.maxBufferedRecords ??
+      Math.min(MAX_COMMIT_RECORDS, Math.max(MIN_COMMIT_RECORDS, 100 * this.variants.size))
+    );
   }
 
   private bufferedRecords(): number {

@@ -14,7 +14,8 @@ import {
 
 const data = workerData as StoreCommitWorkerData;
 const control = new Int32Array(data.control);
-const queue: Array<{ readonly seq: number; readonly job: CommitJob }> = [];
+/** Jobs as they came, packed: unpacked when committed, so any failure is the job's. */
+const queue: Array<Extract<StoreCommitCommand, { type: 'job' }>> = [];
 
 /** Wakes the owner, whatever it waits for (it re-reads every word). */
 function tell(slot: number, value: number): void {
@@ -44,7 +45,11 @@ function commitQueued(): void {
     const head = queue[0];
     if (head === undefined) return;
     try {
-      runner.commit(head.job);
+      const job: CommitJob = {
+        batches: head.batches.map(unpackRecordBatch),
+        statements: head.statements,
+      };
+      runner.commit(job);
     } catch (error) {
       data.errors.postMessage(reason(error));
       tell(CONTROL.failed, head.seq);
@@ -59,17 +64,18 @@ function commitQueued(): void {
 parentPort?.on('message', (command: StoreCommitCommand) => {
   switch (command.type) {
     case 'job':
-      queue.push({
-        seq: command.seq,
-        job: { batches: command.batches.map(unpackRecordBatch), statements: command.statements },
-      });
+      queue.push(command);
       commitQueued();
       return;
     case 'retry':
       commitQueued();
       return;
     case 'cacheSize':
-      if (db !== null) ensureCacheSizeKb(db, command.kb);
+      try {
+        if (db !== null) ensureCacheSizeKb(db, command.kb);
+      } catch {
+        // A smaller page cache only costs speed; commits go on.
+      }
       return;
     case 'close':
       commitQueued();
