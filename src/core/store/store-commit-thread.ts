@@ -96,6 +96,8 @@ export class ThreadStoreCommitter implements StoreCommitter {
   private failure: string | null = null;
   private reportedFailure = 0;
   private disposed = false;
+  /** Why the thread ended, if it ended before `dispose` (seen between calls, not while waiting). */
+  private ended: string | null = null;
 
   /** @throws StoreThreadUnavailableError when the thread cannot open the database. */
   public constructor(options: ThreadStoreCommitterOptions) {
@@ -118,7 +120,13 @@ export class ThreadStoreCommitter implements StoreCommitter {
     // Never what keeps the process alive: dispose drains, and a process that ends without it
     // loses only what a crash would (nothing committed).
     this.worker.unref();
-    this.worker.on('error', (error) => this.log(`store thread failed: ${error.message}`));
+    this.worker.on('error', (error) => {
+      this.ended ??= error.message;
+      this.log(`store thread failed: ${error.message}`);
+    });
+    this.worker.on('exit', (code) => {
+      if (!this.disposed) this.ended ??= `it exited with code ${code}`;
+    });
     if (!this.waitUntil(() => Atomics.load(this.control, CONTROL.opened) !== 0)) {
       void this.worker.terminate();
       throw new StoreThreadUnavailableError('the store thread did not start');
@@ -137,6 +145,7 @@ export class ThreadStoreCommitter implements StoreCommitter {
 
   public submit(job: CommitJob): void {
     if (this.disposed) throw new Error('the store committer is closed');
+    this.throwIfEnded();
     const seq = ++this.submitted;
     const batches = job.batches.map(packRecordBatch);
     const command: StoreCommitCommand = { type: 'job', seq, batches, statements: job.statements };
@@ -156,6 +165,8 @@ export class ThreadStoreCommitter implements StoreCommitter {
   }
 
   public drain(): void {
+    if (this.pending === 0) return;
+    this.throwIfEnded();
     if (this.failedSeq() !== 0) {
       // The thread is idle after a failure until told: clear the word it sets again if the
       // retry fails too, so that the wait below waits for the retry's outcome.
@@ -184,6 +195,12 @@ export class ThreadStoreCommitter implements StoreCommitter {
     }
     this.disposed = true;
     this.worker.postMessage({ type: 'close' } satisfies StoreCommitCommand);
+  }
+
+  private throwIfEnded(): void {
+    if (this.ended === null) return;
+    const lost = this.pending > 0 ? `; ${this.pending} commits handed to it were not written` : '';
+    throw new Error(`the store thread has stopped (${this.ended})${lost}`);
   }
 
   private failedSeq(): number {

@@ -140,6 +140,25 @@ describe('ThreadStoreCommitter on a real SQLite file', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM late_table').get()).toEqual({ n: 1 });
   });
 
+  it('when the thread ends on its own then the next commit says so at once instead of waiting for it', async () => {
+    const path = tempPath(dirs);
+    const db = openDatabase({ path });
+    cleanup.push(() => db.close());
+    const logs: string[] = [];
+    const committer = new ThreadStoreCommitter({
+      path,
+      log: (m) => logs.push(m),
+      workerUrl: new URL('../../stubs/store-worker-that-exits.mjs', import.meta.url),
+    });
+    // The thread's end is seen between calls, as the event loop delivers it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const settings = new AppSettingRepository(db);
+    expect(() =>
+      committer.submit({ batches: [], statements: [settings.setLater('a', 1)] }),
+    ).toThrow(/the store thread has stopped \(it exited with code 3\)/);
+    expect(settings.get('a')).toBeUndefined();
+  });
+
   it('when the thread cannot open the database then the committer says so and the workstation falls back to committing on its own thread', () => {
     const dir = makeTempDir('parallax-commit-');
     dirs.push(dir);
