@@ -333,7 +333,7 @@ export function run(): BenchReport {
   const label = (m: number): string =>
     [
       'previous layout (migration 3: WITHOUT ROWID, TEXT keys, one INSERT per row)',
-      'EngineRecordWriter (migration 6: rowid tables, integer keys, 64-row INSERTs)',
+      'EngineRecordWriter (migrations 6–7: rowid tables, integer keys, term texts once, 64-row INSERTs)',
       'previous layout, flushed inside the commit transaction (as live)',
       'EngineRecordWriter, flushed inside the commit transaction (as live)',
     ][m] as string;
