@@ -1,18 +1,13 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createStrategyInstance,
-  EngineBarLoop,
-  EngineRecordCollector,
-  type EngineRecordSink,
-} from '../../../src/core/engine';
+import { EngineRecordCollector } from '../../../src/core/engine';
 import { openDatabase } from '../../../src/core/store/database';
 import { EngineRecordWriter } from '../../../src/core/store/engine-record-writer';
 import { OrderRepository } from '../../../src/core/store/order-repository';
 import { SignalRepository } from '../../../src/core/store/signal-repository';
 import { MetricSnapshotRepository } from '../../../src/core/store/metric-snapshot-repository';
 import { TradeRepository } from '../../../src/core/store/trade-repository';
-import { btcUsdtMinutes, strategyOf } from '../../unit/engine/engine-fixtures';
+import { btcUsdtMinutes, crossoverVariantRecordedTwice } from '../../unit/engine/engine-fixtures';
 import { makeTempDir } from '../../stubs/temp-dir';
 
 describe('EngineRecordWriter on a real SQLite file', () => {
@@ -26,30 +21,7 @@ describe('EngineRecordWriter on a real SQLite file', () => {
     const db = openDatabase({ path });
     const writer = new EngineRecordWriter(db, 'live-1', { maxBuffered: 64 });
     const collector = new EngineRecordCollector();
-    const both: EngineRecordSink = {
-      onOrder: (r) => (collector.onOrder(r), writer.onOrder(r)),
-      onTrade: (r) => (collector.onTrade(r), writer.onTrade(r)),
-      onSignal: (r) => (collector.onSignal(r), writer.onSignal(r)),
-    };
-    const loop = new EngineBarLoop({ baseTimeframe: '1m' });
-    const instance = createStrategyInstance({
-      id: 'variant-a',
-      strategy: strategyOf({
-        indicators: [
-          { id: 'fast', type: 'ema', params: { period: 9 } },
-          { id: 'slow', type: 'ema', params: { period: 21 } },
-        ],
-        rules: {
-          entryLong: 'crossover(fast, slow)',
-          entryShort: 'crossunder(fast, slow)',
-          exitLong: 'crossunder(fast, slow)',
-          exitShort: 'crossover(fast, slow)',
-        },
-      }),
-      indicators: loop.indicators,
-      sink: both,
-    });
-    loop.add(instance);
+    const { loop, instance } = crossoverVariantRecordedTwice(collector, writer);
     const bars = btcUsdtMinutes().slice(0, 10_000);
     bars.forEach((bar, i) => {
       loop.onClosedBar(bar);

@@ -1,12 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createStrategyInstance,
-  EngineBarLoop,
-  EngineRecordCollector,
-  type EngineRecordSink,
-} from '../../../src/core/engine';
+import { EngineRecordCollector } from '../../../src/core/engine';
 import { AppSettingRepository } from '../../../src/core/store/app-setting-repository';
 import { openDatabase } from '../../../src/core/store/database';
 import { EngineRecordWriter } from '../../../src/core/store/engine-record-writer';
@@ -20,7 +15,7 @@ import {
   ThreadStoreCommitter,
 } from '../../../src/core/store/store-commit-thread';
 import { TradeRepository } from '../../../src/core/store/trade-repository';
-import { btcUsdtMinutes, strategyOf } from '../../unit/engine/engine-fixtures';
+import { btcUsdtMinutes, crossoverVariantRecordedTwice } from '../../unit/engine/engine-fixtures';
 import { makeTempDir } from '../../stubs/temp-dir';
 
 function tempPath(dirs: Array<{ remove: () => void }>): string {
@@ -45,30 +40,7 @@ describe('ThreadStoreCommitter on a real SQLite file', () => {
     cleanup.push(() => (committer.dispose(), db.close()));
     const writer = new EngineRecordWriter(db, 'live-1', { maxBuffered: Number.POSITIVE_INFINITY });
     const collector = new EngineRecordCollector();
-    const both: EngineRecordSink = {
-      onOrder: (r) => (collector.onOrder(r), writer.onOrder(r)),
-      onTrade: (r) => (collector.onTrade(r), writer.onTrade(r)),
-      onSignal: (r) => (collector.onSignal(r), writer.onSignal(r)),
-    };
-    const loop = new EngineBarLoop({ baseTimeframe: '1m' });
-    const instance = createStrategyInstance({
-      id: 'variant-a',
-      strategy: strategyOf({
-        indicators: [
-          { id: 'fast', type: 'ema', params: { period: 9 } },
-          { id: 'slow', type: 'ema', params: { period: 21 } },
-        ],
-        rules: {
-          entryLong: 'crossover(fast, slow)',
-          entryShort: 'crossunder(fast, slow)',
-          exitLong: 'crossunder(fast, slow)',
-          exitShort: 'crossover(fast, slow)',
-        },
-      }),
-      indicators: loop.indicators,
-      sink: both,
-    });
-    loop.add(instance);
+    const { loop, instance } = crossoverVariantRecordedTwice(collector, writer);
     const settings = new AppSettingRepository(db);
     const bars = btcUsdtMinutes().slice(0, 10_000);
     let jobs = 0;

@@ -1,25 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SeriesKey } from '../../../src/shared/market';
 import { OrderRepository } from '../../../src/core/store/order-repository';
 import { SignalRepository } from '../../../src/core/store/signal-repository';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 import { btcUsdtMinutes } from '../../support/real-candles';
-import { ManagerRig } from '../../unit/variants/variant-fixture';
+import {
+  BTC_1M as BTC,
+  MACD_RSI_DEPLOY as DEPLOY,
+  ManagerRig,
+} from '../../unit/variants/variant-fixture';
 
-const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
 const btc = btcUsdtMinutes();
 const DAY_BARS = 1_440;
-const DEPLOY = {
-  templateId: 'macd-rsi-confirmation',
-  parameters: {},
-  variants: 12,
-  sampler: 'latin-hypercube' as const,
-  seed: 5,
-  safety: { maxLossPct: 5, maxDrawdownPct: 10 },
-  initialCash: 10_000,
-  mode: 'paper' as const,
-};
 
 /** Everything the manager stores, as read back on the rig's own connection. */
 function stored(rig: ManagerRig, strategyId: string): unknown {

@@ -2,6 +2,7 @@ import {
   createStrategyInstance,
   EngineBarLoop,
   EngineRecordCollector,
+  type EngineRecordSink,
   type StrategyInstance,
 } from '../../../src/core/engine';
 import { compileStrategy, type CompiledStrategy } from '../../../src/core/strategy';
@@ -43,4 +44,39 @@ export function freshInstance(strategy: CompiledStrategy): InstanceRun {
   });
   loop.add(instance);
   return { loop, instance, records };
+}
+
+/**
+ * One EMA(9)/EMA(21) crossover variant ('variant-a', long and short) in a fresh 1-minute bar
+ * loop, its records going to both `collector` and `writer`: what the store is checked against.
+ */
+export function crossoverVariantRecordedTwice(
+  collector: EngineRecordCollector,
+  writer: EngineRecordSink,
+): { loop: EngineBarLoop; instance: StrategyInstance } {
+  const both: EngineRecordSink = {
+    onOrder: (r) => (collector.onOrder(r), writer.onOrder?.(r)),
+    onTrade: (r) => (collector.onTrade(r), writer.onTrade?.(r)),
+    onSignal: (r) => (collector.onSignal(r), writer.onSignal?.(r)),
+  };
+  const loop = new EngineBarLoop({ baseTimeframe: '1m' });
+  const instance = createStrategyInstance({
+    id: 'variant-a',
+    strategy: strategyOf({
+      indicators: [
+        { id: 'fast', type: 'ema', params: { period: 9 } },
+        { id: 'slow', type: 'ema', params: { period: 21 } },
+      ],
+      rules: {
+        entryLong: 'crossover(fast, slow)',
+        entryShort: 'crossunder(fast, slow)',
+        exitLong: 'crossunder(fast, slow)',
+        exitShort: 'crossover(fast, slow)',
+      },
+    }),
+    indicators: loop.indicators,
+    sink: both,
+  });
+  loop.add(instance);
+  return { loop, instance };
 }

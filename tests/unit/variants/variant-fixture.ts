@@ -12,6 +12,21 @@ import { ThreadStoreCommitter } from '../../../src/core/store/store-commit-threa
 import { validateStrategyConfig } from '../../../src/core/strategy';
 import { TestClock } from '../../../src/core/time/clock';
 
+/** Binance.US BTC/USDT 1-minute bars: the series of the real-data manager tests. */
+export const BTC_1M: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
+
+/** A shipped template with 12 variants and tight safety limits, as a trader would deploy it. */
+export const MACD_RSI_DEPLOY = {
+  templateId: 'macd-rsi-confirmation',
+  parameters: {},
+  variants: 12,
+  sampler: 'latin-hypercube' as const,
+  seed: 5,
+  safety: { maxLossPct: 5, maxDrawdownPct: 10 },
+  initialCash: 10_000,
+  mode: 'paper' as const,
+};
+
 /** A template from a config literal (validated like the shipped ones). */
 export function templateOf(id: string, config: unknown): StrategyTemplate {
   const result = validateStrategyConfig(config);

@@ -1,24 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SeriesKey } from '../../../src/shared/market';
 import type { LiveTradeRow, VariantRow } from '../../../src/shared/variants';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
-import { ManagerRig } from './variant-fixture';
+import { BTC_1M as BTC, MACD_RSI_DEPLOY as DEPLOY, ManagerRig } from './variant-fixture';
 import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
-const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
 const btc = btcUsdtMinutes();
 const DAY_BARS = 1_440;
-const DEPLOY = {
-  templateId: 'macd-rsi-confirmation',
-  parameters: {},
-  variants: 12,
-  sampler: 'latin-hypercube' as const,
-  seed: 5,
-  safety: { maxLossPct: 5, maxDrawdownPct: 10 },
-  initialCash: 10_000,
-  mode: 'paper' as const,
-};
 
 /** Deploys at the start of day 3 (two days of stored history to warm up from). */
 function deployed(dir: string, file: string): ManagerRig {
