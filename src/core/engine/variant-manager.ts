@@ -119,7 +119,7 @@ export interface VariantManagerOptions {
   readonly commitIntervalMs?: number;
   /**
    * Records buffered before a commit happens between two bars regardless of the timer. Default:
-   * 100 per variant, from 10,000 to 50,000.
+   * 100 per variant, from 2,000 to 50,000.
    */
   readonly maxBufferedRecords?: number;
   /** Keep a metric snapshot row per variant at most this often (clock ms). Default 60 s. */
@@ -167,7 +167,7 @@ const MAX_REWARM_BARS = 250_000;
 const BREAKER_LIMITS_KEY = 'circuitBreaker.limits';
 const BREAKER_STATE_KEY = 'circuitBreaker.state';
 const LAST_SEEN_KEY = 'feed.lastSeen';
-const MIN_COMMIT_RECORDS = 10_000;
+const MIN_COMMIT_RECORDS = 2_000;
 const MAX_COMMIT_RECORDS = 50_000;
 /**
  * SQLite page cache per registered variant, KB. A commit inserts each variant's records at its own
@@ -1670,9 +1670,10 @@ export class VariantManager implements Disposable {
   }
 
   /**
-   * Records buffered before a commit between bars: 100 per variant, from 10,000 to 50,000. Small
-   * commits let the store's thread start early and keep up, but every commit also rewrites each
-   * trading variant's checkpoint, which at 1,000 variants costs as much as 10,000 records.
+   * Records buffered before a commit between bars: 100 per variant, from 2,000 to 50,000. Small
+   * commits let the store's thread start early and keep up (a replay at full speed), but every
+   * commit also rewrites the checkpoint row of each variant that traded, so the size grows with
+   * the variants.
    */
   private commitThreshold(): number {
     return (
