@@ -148,7 +148,8 @@ export class EngineRecordWriter implements EngineRecordSink {
     const store = this.store;
     this.db.transaction(() => store.write(batch))();
     this._transactions++;
-    this.clear();
+    // Written: empty the buffers and number on, as handing the batch over does.
+    this.takeBatch();
   }
 
   /**
@@ -177,15 +178,6 @@ export class EngineRecordWriter implements EngineRecordSink {
       firstSignalSeq: this.signalsWritten,
       snapshots: this.snapshots,
     };
-  }
-
-  private clear(): void {
-    this.ordersWritten += this.orders.length;
-    this.signalsWritten += this.signals.length;
-    this.orders.length = 0;
-    this.trades.length = 0;
-    this.signals.length = 0;
-    this.snapshots.length = 0;
   }
 
   private maybeFlush(): void {

@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import { TestClock } from '../../../src/core/time/clock';
 import { Workstation } from '../../../src/core/workstation';
 import type { EventName, EventPayload } from '../../../src/shared/api';
-import type { SeriesKey } from '../../../src/shared/market';
 import type { CallOutcome } from '../../../src/shared/wire';
 import { btcUsdtMinutes } from '../../support/real-candles';
+import { BTC } from '../../unit/variants/variant-fixture';
 
-export const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
+export { BTC };
+
 /** 2023-03-01T00:00Z, the first bar of the real month. */
 export const MARCH_1 = Date.UTC(2023, 2, 1);
 export const DAY = 86_400_000;

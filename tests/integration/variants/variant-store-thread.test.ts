@@ -4,11 +4,7 @@ import { SignalRepository } from '../../../src/core/store/signal-repository';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 import { btcUsdtMinutes } from '../../support/real-candles';
-import {
-  BTC_1M as BTC,
-  MACD_RSI_DEPLOY as DEPLOY,
-  ManagerRig,
-} from '../../unit/variants/variant-fixture';
+import { BTC, MACD_RSI_DEPLOY as DEPLOY, ManagerRig } from '../../unit/variants/variant-fixture';
 
 const btc = btcUsdtMinutes();
 const DAY_BARS = 1_440;

@@ -1,11 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SeriesKey } from '../../../src/shared/market';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
-import { ManagerRig, flipTemplate } from './variant-fixture';
+import { BTC, ManagerRig, flipTemplate } from './variant-fixture';
 import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
-const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
 const btc = btcUsdtMinutes();
 
 describe('strategy-wide controls', () => {

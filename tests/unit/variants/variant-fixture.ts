@@ -13,7 +13,7 @@ import { validateStrategyConfig } from '../../../src/core/strategy';
 import { TestClock } from '../../../src/core/time/clock';
 
 /** Binance.US BTC/USDT 1-minute bars: the series of the real-data manager tests. */
-export const BTC_1M: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
+export const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
 
 /** A shipped template with 12 variants and tight safety limits, as a trader would deploy it. */
 export const MACD_RSI_DEPLOY = {

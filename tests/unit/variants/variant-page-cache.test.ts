@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SeriesKey } from '../../../src/shared/market';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
-import { ManagerRig, flipTemplate } from './variant-fixture';
+import { BTC, ManagerRig, flipTemplate } from './variant-fixture';
 
-const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
 const btc = btcUsdtMinutes();
 
 /** The connection's page cache in KB (SQLite keeps a negative cache_size as KB). */

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LiveTradeRow, VariantRow } from '../../../src/shared/variants';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
-import { BTC_1M as BTC, MACD_RSI_DEPLOY as DEPLOY, ManagerRig } from './variant-fixture';
+import { BTC, MACD_RSI_DEPLOY as DEPLOY, ManagerRig } from './variant-fixture';
 import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
 const btc = btcUsdtMinutes();

@@ -4,12 +4,11 @@ import { LIMIT_TOLERANCE_PCT } from '../../../src/core/risk';
 import type { SeriesKey } from '../../../src/shared/market';
 import { makeTempDir } from '../../stubs/temp-dir';
 import { btcUsdtMinutes } from '../../support/real-candles';
-import { barsFrom, flipTemplate, ManagerRig, templateOf } from './variant-fixture';
+import { BTC, barsFrom, flipTemplate, ManagerRig, templateOf } from './variant-fixture';
 import { WIDEST_BREAKER_LIMITS } from '../../support/breaker-limits';
 
 const SLIP = PAPER_ACCOUNT_DEFAULTS.slippageBps / 10_000;
 const FEE = PAPER_ACCOUNT_DEFAULTS.takerFeeRate;
-const BTC: SeriesKey = { exchange: 'binanceus', symbol: 'BTC/USDT', timeframe: '1m' };
 const btc = btcUsdtMinutes();
 
 /** Long from the first bar on and never out by its own rules; leverage is the parameter. */
