@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   MessageChannel,
   receiveMessageOnPort,
@@ -13,20 +14,57 @@ import {
   type StoreCommitter,
 } from './store-commit';
 
+const CONTROL_COMMITTED = 0;
+const CONTROL_OPENED = 2;
+const CONTROL_ENDED = 3;
+
 /** Slots of the control words the thread and its owner share. */
 export const CONTROL = {
   /** Seq of the newest committed job. */
-  committed: 0,
+  committed: CONTROL_COMMITTED,
   /** Seq of a job that failed and waits to be tried again; 0 when none. */
   failed: 1,
-  /** 1 once the thread has its connection, −1 if it could not open one. */
-  opened: 2,
+  /** 1 once the thread has its connection, −1 if it could not open one (or load its script). */
+  opened: CONTROL_OPENED,
+  /** 1 once the thread has ended, whatever ended it: set by the thread as it goes. */
+  ended: CONTROL_ENDED,
 } as const;
+
+/**
+ * Starts the commit thread: loads its script (`workerData.script`) and, whatever ends the thread
+ * — a script that cannot load, an uncaught error, a normal close — tells the owner through the
+ * control words and the errors port. An owner blocked in `Atomics.wait` sees no worker events:
+ * without this, a thread that died before opening or in the middle of a drain would be seen only
+ * when the wait timed out (two minutes). CommonJS, evaluated as is (`eval: true`).
+ */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+const control = new Int32Array(workerData.control);
+const tell = (slot, value) => {
+  Atomics.store(control, slot, value);
+  Atomics.notify(control, ${CONTROL_COMMITTED});
+};
+const reason = (error) => (error instanceof Error ? error.message : String(error));
+if (workerData.typescriptLoader !== null) require(workerData.typescriptLoader).register();
+process.on('exit', () => tell(${CONTROL_ENDED}, 1));
+process.on('uncaughtException', (error) => {
+  workerData.errors.postMessage(reason(error));
+  process.exit(1);
+});
+import(workerData.script).catch((error) => {
+  workerData.errors.postMessage('its script did not load: ' + reason(error));
+  tell(${CONTROL_OPENED}, -1);
+});
+`;
 
 /** What the commit thread starts with (its workerData). */
 export interface StoreCommitWorkerData {
   readonly path: string;
-  /** Three Int32 words: {@link CONTROL}. */
+  /** The thread's script (its URL), loaded by the bootstrap. */
+  readonly script: string;
+  /** tsx's register API (a path) when the script is TypeScript source, else null. */
+  readonly typescriptLoader: string | null;
+  /** Four Int32 words: {@link CONTROL}. */
   readonly control: SharedArrayBuffer;
   /** Where the thread says why a job failed or its connection did not open. */
   readonly errors: MessagePort;
@@ -104,19 +142,27 @@ export class ThreadStoreCommitter implements StoreCommitter {
     this.maxPending = Math.max(1, options.maxPending ?? 2);
     this.answerTimeoutMs = options.answerTimeoutMs ?? 120_000;
     this.log = options.log ?? ((m) => console.warn(`[parallax] ${m}`));
-    const shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+    const shared = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(shared);
     const channel = new MessageChannel();
     this.errors = channel.port1;
     const url = options.workerUrl ?? defaultWorkerUrl();
-    // A TypeScript worker (development, tests, benchmarks) is loaded through tsx.
-    const execArgv = url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
     const workerData: StoreCommitWorkerData = {
       path: options.path,
+      script: url.href,
+      // A TypeScript worker (development, tests, benchmarks) is loaded through tsx; an eval'd
+      // thread does not run execArgv's --import, so the bootstrap registers it.
+      typescriptLoader: url.pathname.endsWith('.ts')
+        ? createRequire(import.meta.url).resolve('tsx/esm/api')
+        : null,
       control: shared,
       errors: channel.port2,
     };
-    this.worker = new Worker(url, { workerData, transferList: [channel.port2], execArgv });
+    this.worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      workerData,
+      transferList: [channel.port2],
+    });
     // Never what keeps the process alive: dispose drains, and a process that ends without it
     // loses only what a crash would (nothing committed).
     this.worker.unref();
@@ -125,16 +171,20 @@ export class ThreadStoreCommitter implements StoreCommitter {
       this.log(`store thread failed: ${error.message}`);
     });
     this.worker.on('exit', (code) => {
-      if (!this.disposed) this.ended ??= `it exited with code ${code}`;
+      if (this.disposed) return;
+      const why = this.newFailure();
+      this.ended ??= `it exited with code ${code}${why === null ? '' : `: ${why}`}`;
+      this.log(`store thread stopped: ${this.ended}`);
     });
-    if (!this.waitUntil(() => Atomics.load(this.control, CONTROL.opened) !== 0)) {
+    const answered = this.waitUntil(() => Atomics.load(this.control, CONTROL.opened) !== 0);
+    if (Atomics.load(this.control, CONTROL.opened) !== 1) {
       void this.worker.terminate();
-      throw new StoreThreadUnavailableError('the store thread did not start');
-    }
-    if (Atomics.load(this.control, CONTROL.opened) < 0) {
-      void this.worker.terminate();
+      const why =
+        this.readFailure() ??
+        this.ended ??
+        (answered ? 'unknown error' : `no answer in ${this.answerTimeoutMs / 1000} s`);
       throw new StoreThreadUnavailableError(
-        `the store thread could not open ${options.path}: ${this.readFailure() ?? 'unknown error'}`,
+        `the store thread could not open ${options.path}: ${why}`,
       );
     }
   }
@@ -233,6 +283,10 @@ export class ThreadStoreCommitter implements StoreCommitter {
     const deadline = performance.now() + this.answerTimeoutMs;
     for (;;) {
       if (done()) return true;
+      if (this.endedWhileWaiting()) {
+        if (what === undefined) return false;
+        this.throwIfEnded();
+      }
       const left = deadline - performance.now();
       if (left <= 0) {
         if (what === undefined) return false;
@@ -242,6 +296,23 @@ export class ThreadStoreCommitter implements StoreCommitter {
       if (done()) return true;
       Atomics.wait(this.control, CONTROL.committed, committed, Math.min(left, 250));
     }
+  }
+
+  /**
+   * The thread has ended, as its own word says: seen while blocked, when its exit event cannot
+   * arrive. `ended` then says why (the reason it gave, if it gave one).
+   */
+  private endedWhileWaiting(): boolean {
+    if (this.ended === null && Atomics.load(this.control, CONTROL.ended) !== 0)
+      this.ended = this.newFailure() ?? 'it ended';
+    return this.ended !== null;
+  }
+
+  /** A reason the thread gave since the last one read, if any. */
+  private newFailure(): string | null {
+    const before = this.failure;
+    const now = this.readFailure();
+    return now !== before ? now : null;
   }
 }
 

@@ -131,6 +131,49 @@ describe('ThreadStoreCommitter on a real SQLite file', () => {
     expect(settings.get('a')).toBeUndefined();
   });
 
+  it('when the thread dies in the middle of a commit then a drain blocked on it says why at once instead of waiting out its timeout', () => {
+    const path = tempPath(dirs);
+    const db = openDatabase({ path });
+    cleanup.push(() => db.close());
+    const logs: string[] = [];
+    const committer = new ThreadStoreCommitter({
+      path,
+      log: (m) => logs.push(m),
+      // Without the thread's own word the wait ends only here, with "no answer" (and this fails).
+      answerTimeoutMs: 20_000,
+      workerUrl: new URL('../../stubs/store-worker-that-throws-on-a-job.mjs', import.meta.url),
+    });
+    const settings = new AppSettingRepository(db);
+    committer.submit({ batches: [], statements: [settings.setLater('a', 1)] });
+    expect(() => committer.drain()).toThrow(
+      /the store thread has stopped \(disk on fire while committing job 1\); 1 commits handed to it were not written/,
+    );
+    expect(settings.get('a')).toBeUndefined();
+  }, 30_000);
+
+  it("when the thread's script cannot load then the committer says why at once, and the workstation would fall back", () => {
+    const path = tempPath(dirs);
+    for (const [stub, reason] of [
+      [
+        'store-worker-that-fails-to-load.mjs',
+        /its script did not load: the native module did not load/,
+      ],
+      [
+        'no-such-store-worker.mjs',
+        /its script did not load: Cannot find module .*no-such-store-worker\.mjs/,
+      ],
+    ] as const) {
+      const open = (): ThreadStoreCommitter =>
+        new ThreadStoreCommitter({
+          path,
+          answerTimeoutMs: 20_000,
+          workerUrl: new URL(`../../stubs/${stub}`, import.meta.url),
+        });
+      expect(open).toThrow(StoreThreadUnavailableError);
+      expect(open).toThrow(reason);
+    }
+  }, 30_000);
+
   it('when the thread cannot open the database then the committer says so and the workstation falls back to committing on its own thread', () => {
     const dir = makeTempDir('parallax-commit-');
     dirs.push(dir);
