@@ -96,6 +96,12 @@ export interface ThreadStoreCommitterOptions {
   readonly log?: (message: string) => void;
   /** The worker script; by default store-commit-worker next to this module (`.ts` through tsx). */
   readonly workerUrl?: URL;
+  /**
+   * The caller's own connection to the file. Given, a thread that ends on its own hands over to
+   * it: the jobs it had not committed, and every later one, commit on the calling thread. Not
+   * given, every later call throws why the thread stopped.
+   */
+  readonly takeOver?: Db;
 }
 
 /** The thread could not open the database: commit on the calling thread instead. */
@@ -134,14 +140,20 @@ export class ThreadStoreCommitter implements StoreCommitter {
   private failure: string | null = null;
   private reportedFailure = 0;
   private disposed = false;
-  /** Why the thread ended, if it ended before `dispose` (seen between calls, not while waiting). */
+  /** Why the thread ended, if it ended before `dispose`. */
   private ended: string | null = null;
+  /** Jobs handed over and not yet known committed, oldest first: what a take-over writes. */
+  private readonly handedOver: Array<{ readonly seq: number; readonly job: CommitJob }> = [];
+  private readonly takeOverDb: Db | null;
+  /** Commits on the caller's thread once the thread has ended (see `takeOver`). */
+  private inline: InlineStoreCommitter | null = null;
 
   /** @throws StoreThreadUnavailableError when the thread cannot open the database. */
   public constructor(options: ThreadStoreCommitterOptions) {
     this.maxPending = Math.max(1, options.maxPending ?? 2);
     this.answerTimeoutMs = options.answerTimeoutMs ?? 120_000;
     this.log = options.log ?? ((m) => console.warn(`[parallax] ${m}`));
+    this.takeOverDb = options.takeOver ?? null;
     const shared = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(shared);
     const channel = new MessageChannel();
@@ -178,6 +190,7 @@ export class ThreadStoreCommitter implements StoreCommitter {
     });
     const answered = this.waitUntil(() => Atomics.load(this.control, CONTROL.opened) !== 0);
     if (Atomics.load(this.control, CONTROL.opened) !== 1) {
+      this.disposed = true; // never used: its exit says nothing
       void this.worker.terminate();
       const why =
         this.readFailure() ??
@@ -190,13 +203,17 @@ export class ThreadStoreCommitter implements StoreCommitter {
   }
 
   public get pending(): number {
+    if (this.inline !== null) return this.inline.pending;
     return this.submitted - Atomics.load(this.control, CONTROL.committed);
   }
 
   public submit(job: CommitJob): void {
     if (this.disposed) throw new Error('the store committer is closed');
-    this.throwIfEnded();
+    const inline = this.inlineOnceEnded();
+    if (inline !== null) return inline.submit(job);
+    this.forgetCommitted();
     const seq = ++this.submitted;
+    this.handedOver.push({ seq, job });
     const batches = job.batches.map(packRecordBatch);
     const command: StoreCommitCommand = { type: 'job', seq, batches, statements: job.statements };
     this.worker.postMessage(
@@ -212,11 +229,14 @@ export class ThreadStoreCommitter implements StoreCommitter {
       () => this.pending <= this.maxPending || this.failedSeq() !== 0,
       'a commit on the store thread',
     );
+    // Ended while waiting: the jobs it had not written, this one among them, are written here.
+    this.inlineOnceEnded();
   }
 
   public drain(): void {
-    if (this.pending === 0) return;
-    this.throwIfEnded();
+    const inline = this.inlineOnceEnded();
+    if (inline !== null) return inline.drain();
+    if (this.pending === 0) return this.forgetCommitted();
     if (this.failedSeq() !== 0) {
       // The thread is idle after a failure until told: clear the word it sets again if the
       // retry fails too, so that the wait below waits for the retry's outcome.
@@ -227,12 +247,16 @@ export class ThreadStoreCommitter implements StoreCommitter {
       () => this.pending === 0 || this.failedSeq() !== 0,
       'the store thread to commit',
     );
+    const inlineNow = this.inlineOnceEnded();
+    if (inlineNow !== null) return inlineNow.drain();
     if (this.pending !== 0) {
       throw new Error(`commit failed: ${this.readFailure() ?? 'unknown error'}`);
     }
+    this.forgetCommitted();
   }
 
   public ensureCacheSizeKb(kb: number): void {
+    if (this.inline !== null) return this.inline.ensureCacheSizeKb(kb);
     this.worker.postMessage({ type: 'cacheSize', kb } satisfies StoreCommitCommand);
   }
 
@@ -251,6 +275,44 @@ export class ThreadStoreCommitter implements StoreCommitter {
     if (this.ended === null) return;
     const lost = this.pending > 0 ? `; ${this.pending} commits handed to it were not written` : '';
     throw new Error(`the store thread has stopped (${this.ended})${lost}`);
+  }
+
+  /**
+   * Null while the thread lives. Once it has ended: the committer on the caller's connection
+   * that takes over, created the first time with the jobs the thread had not committed
+   * (in order), or — with no connection to take over on — throws why the thread stopped.
+   *
+   * A job is known committed once the thread sets its word, right after COMMIT in the same
+   * synchronous run: only a thread killed between the two (out of memory) could have written a
+   * job handed over here again. That job then fails on its records' unique keys, stays queued
+   * and says so, rather than being written twice.
+   */
+  private inlineOnceEnded(): InlineStoreCommitter | null {
+    if (this.inline !== null) return this.inline;
+    if (this.disposed || !this.endedWhileWaiting()) return null;
+    if (this.takeOverDb === null) {
+      this.throwIfEnded();
+      return null;
+    }
+    this.forgetCommitted();
+    const left = this.handedOver.splice(0).map((h) => h.job);
+    const inline = new InlineStoreCommitter(this.takeOverDb);
+    this.inline = inline;
+    this.log(
+      `the store thread stopped (${this.ended}): committing on the main thread from now on` +
+        (left.length > 0 ? `, starting with the ${left.length} commits it had not written` : ''),
+    );
+    for (const job of left) inline.submit(job);
+    return inline;
+  }
+
+  /** Drops the jobs the thread has committed from those a take-over would write. */
+  private forgetCommitted(): void {
+    const committed = Atomics.load(this.control, CONTROL.committed);
+    let n = 0;
+    while (n < this.handedOver.length && (this.handedOver[n] as { seq: number }).seq <= committed)
+      n++;
+    if (n > 0) this.handedOver.splice(0, n);
   }
 
   private failedSeq(): number {
@@ -276,17 +338,15 @@ export class ThreadStoreCommitter implements StoreCommitter {
 
   /**
    * Blocks the calling thread until `done()` holds, woken by the thread's notifications.
-   * @returns false on timeout when `what` is not given.
+   * @returns false once the thread has ended, or on timeout when `what` is not given.
    * @throws Error naming `what` when the thread does not answer in `answerTimeoutMs`.
    */
   private waitUntil(done: () => boolean, what?: string): boolean {
     const deadline = performance.now() + this.answerTimeoutMs;
     for (;;) {
       if (done()) return true;
-      if (this.endedWhileWaiting()) {
-        if (what === undefined) return false;
-        this.throwIfEnded();
-      }
+      // Ended: the caller takes over or says why (see inlineOnceEnded).
+      if (this.endedWhileWaiting()) return false;
       const left = deadline - performance.now();
       if (left <= 0) {
         if (what === undefined) return false;
@@ -303,7 +363,7 @@ export class ThreadStoreCommitter implements StoreCommitter {
    * arrive. `ended` then says why (the reason it gave, if it gave one).
    */
   private endedWhileWaiting(): boolean {
-    if (this.ended === null && Atomics.load(this.control, CONTROL.ended) !== 0)
+    if (this.ended === null && !this.disposed && Atomics.load(this.control, CONTROL.ended) !== 0)
       this.ended = this.newFailure() ?? 'it ended';
     return this.ended !== null;
   }
@@ -327,7 +387,7 @@ export function openStoreCommitter(
 ): StoreCommitter {
   if (path === ':memory:' || path === '') return new InlineStoreCommitter(db);
   try {
-    return new ThreadStoreCommitter({ path, log });
+    return new ThreadStoreCommitter({ path, log, takeOver: db });
   } catch (error) {
     log(`committing on the main thread: ${error instanceof Error ? error.message : String(error)}`);
     return new InlineStoreCommitter(db);

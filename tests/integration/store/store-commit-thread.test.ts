@@ -151,6 +151,49 @@ describe('ThreadStoreCommitter on a real SQLite file', () => {
     expect(settings.get('a')).toBeUndefined();
   }, 30_000);
 
+  it("when the thread dies with commits it has not written and the caller's connection can take over then nothing handed over is lost and later commits go on", () => {
+    const path = tempPath(dirs);
+    const db = openDatabase({ path });
+    cleanup.push(() => db.close());
+    const logs: string[] = [];
+    const committer = new ThreadStoreCommitter({
+      path,
+      log: (m) => logs.push(m),
+      answerTimeoutMs: 20_000,
+      workerUrl: new URL('../../stubs/store-worker-that-throws-on-a-job.mjs', import.meta.url),
+      takeOver: db,
+    });
+    cleanup.unshift(() => committer.dispose());
+    const writer = new EngineRecordWriter(db, 'live-1', { maxBuffered: Number.POSITIVE_INFINITY });
+    const collector = new EngineRecordCollector();
+    const { loop } = crossoverVariantRecordedTwice(collector, writer);
+    const settings = new AppSettingRepository(db);
+    const bars = btcUsdtMinutes().slice(0, 3_000);
+    bars.forEach((bar, i) => {
+      loop.onClosedBar(bar);
+      if (i % 1_000 === 999) {
+        const batch = writer.takeBatch();
+        // The first job kills the thread; the later ones come while it dies or after.
+        committer.submit({
+          batches: batch === null ? [] : [batch],
+          statements: [settings.setLater('progress', { bar: i })],
+        });
+      }
+    });
+    committer.drain();
+    expect(committer.pending).toBe(0);
+    expect(settings.get('progress')).toEqual({ bar: 2_999 });
+    expect(collector.trades.length).toBeGreaterThan(10);
+    expect(new TradeRepository(db).list({ runId: 'live-1' })).toEqual(
+      collector.trades.map((t) => ({ ...t, runId: 'live-1' })),
+    );
+    expect(new OrderRepository(db).list('live-1')).toEqual(collector.orders);
+    expect(new SignalRepository(db).list('live-1')).toEqual(collector.signals);
+    expect(logs.join('\n')).toMatch(
+      /the store thread stopped \(disk on fire while committing job 1\): committing on the main thread from now on, starting with the [1-3] commits it had not written/,
+    );
+  }, 30_000);
+
   it("when the thread's script cannot load then the committer says why at once, and the workstation would fall back", () => {
     const path = tempPath(dirs);
     for (const [stub, reason] of [
