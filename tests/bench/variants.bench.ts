@@ -314,7 +314,7 @@ async function runEngineSharded(
   parameters: readonly GridParams[],
   history: readonly Candle[],
   replay: readonly Candle[],
-): Promise<{ rate: number; cpuNs: number; records: number }> {
+): Promise<{ rate: number; cpuNs: number; records: number; split: string }> {
   const result = await runSharded({
     baseTimeframe: '1m',
     bars: [...history, ...replay],
@@ -337,11 +337,14 @@ async function runEngineSharded(
     rate: updates / result.runSeconds,
     cpuNs: (1e9 * result.shards.reduce((s, r) => s + r.cpuSeconds, 0)) / updates,
     records,
+    split: result.shards
+      .map((r) => `${r.variants} variants / ${r.indicators} indicators`)
+      .join(' + '),
   };
 }
 
-/** Runs of the sharded engine in the budget rows (best taken; two threads swing by a third). */
-const SHARDED_REPS = 5;
+/** Runs of the sharded engine in the budget rows, as the engine bench (best taken; two threads swing by a third). */
+const SHARDED_REPS = 7;
 /** DESIGN.md's live-engine target: variant-bars per second on this machine's 2 cores. */
 const TARGET_RATE = 20e6;
 const TARGET_CORES = 2;
@@ -357,19 +360,24 @@ async function cpuBudget(
   history: readonly Candle[],
   naiveLabel: string,
   storing: { perBar: number; ns: number } | undefined,
-): Promise<BenchRow[]> {
-  let sharded = { rate: 0, cpuNs: Number.POSITIVE_INFINITY, records: 0 };
+): Promise<{ rows: BenchRow[]; note: string }> {
+  let sharded = { rate: 0, cpuNs: Number.POSITIVE_INFINITY, records: 0, split: '' };
+  const rates: number[] = [];
   for (let r = 0; r < SHARDED_REPS; r++) {
     const s = await runEngineSharded(m.best.parameters, history, m.replay);
+    rates.push(s.rate);
     sharded = {
       rate: Math.max(sharded.rate, s.rate),
       cpuNs: Math.min(sharded.cpuNs, s.cpuNs),
       records: s.records,
+      split: s.split,
     };
   }
+  rates.sort((a, b) => a - b);
+  const note = `Engine on 2 worker threads, ${count(m.size)} variants: ${sharded.split}; best of ${SHARDED_REPS} runs (${rates.map((r) => (r / 1e6).toFixed(1)).join(' / ')} M/s, median ${((rates[rates.length >> 1] as number) / 1e6).toFixed(2)}), ${count(sharded.records)} records (signals, orders and trades) produced and counted.`;
   const managerCpuNs = Math.min(...m.runs.map((r) => (1e9 * r.cpuSeconds) / r.variantBars));
   const size = `${count(m.size)} variants`;
-  return [
+  const rows: BenchRow[] = [
     {
       label: `engine on 2 worker threads (runSharded, the manager's parameter sets, records counted), ${size}`,
       value: sharded.rate,
@@ -417,6 +425,7 @@ async function cpuBudget(
       unit: 'variant-bars/s',
     },
   ];
+  return { rows, note };
 }
 
 function quantile(sorted: Float64Array, q: number): number {
@@ -633,7 +642,9 @@ export async function run(): Promise<BenchReport> {
     },
   );
 
-  rows.push(...(await cpuBudget(m100, history, naiveLabel, storing.get(100))));
+  const budget = await cpuBudget(m100, history, naiveLabel, storing.get(100));
+  rows.push(...budget.rows);
+  notes.push(budget.note);
 
   const heap = m1000.runs.at(-1)?.heap;
   if (heap) {

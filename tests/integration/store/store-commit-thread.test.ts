@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineRecordCollector } from '../../../src/core/engine';
 import { AppSettingRepository } from '../../../src/core/store/app-setting-repository';
-import { openDatabase } from '../../../src/core/store/database';
+import { openDatabase, type Db } from '../../../src/core/store/database';
 import { EngineRecordWriter } from '../../../src/core/store/engine-record-writer';
 import { MetricSnapshotRepository } from '../../../src/core/store/metric-snapshot-repository';
 import { OrderRepository } from '../../../src/core/store/order-repository';
@@ -31,6 +31,35 @@ describe('ThreadStoreCommitter on a real SQLite file', () => {
     cleanup.splice(0).forEach((c) => c());
     dirs.splice(0).forEach((d) => d.remove());
   });
+
+  /**
+   * A committer on a fresh file whose thread runs tests/stubs/`stub`, waiting at most
+   * `answerTimeoutMs`; `takeOver`: the caller's connection takes over if the thread ends.
+   */
+  function onStubThread(
+    stub: string,
+    options: { answerTimeoutMs?: number; takeOver?: boolean } = {},
+  ): {
+    db: Db;
+    committer: ThreadStoreCommitter;
+    logs: string[];
+    settings: AppSettingRepository;
+  } {
+    const path = tempPath(dirs);
+    const db = openDatabase({ path });
+    cleanup.push(() => db.close());
+    const logs: string[] = [];
+    const committer = new ThreadStoreCommitter({
+      path,
+      log: (m) => logs.push(m),
+      workerUrl: new URL(`../../stubs/${stub}`, import.meta.url),
+      ...(options.answerTimeoutMs !== undefined
+        ? { answerTimeoutMs: options.answerTimeoutMs }
+        : {}),
+      ...(options.takeOver === true ? { takeOver: db } : {}),
+    });
+    return { db, committer, logs, settings: new AppSettingRepository(db) };
+  }
 
   it('when a variant trades and its batches are committed on the thread then every record reads back equal, in order, from the calling thread', () => {
     const path = tempPath(dirs);
@@ -113,18 +142,9 @@ describe('ThreadStoreCommitter on a real SQLite file', () => {
   });
 
   it('when the thread ends on its own then the next commit says so at once instead of waiting for it', async () => {
-    const path = tempPath(dirs);
-    const db = openDatabase({ path });
-    cleanup.push(() => db.close());
-    const logs: string[] = [];
-    const committer = new ThreadStoreCommitter({
-      path,
-      log: (m) => logs.push(m),
-      workerUrl: new URL('../../stubs/store-worker-that-exits.mjs', import.meta.url),
-    });
+    const { committer, settings } = onStubThread('store-worker-that-exits.mjs');
     // The thread's end is seen between calls, as the event loop delivers it.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const settings = new AppSettingRepository(db);
     expect(() =>
       committer.submit({ batches: [], statements: [settings.setLater('a', 1)] }),
     ).toThrow(/the store thread has stopped \(it exited with code 3\)/);
@@ -132,18 +152,10 @@ describe('ThreadStoreCommitter on a real SQLite file', () => {
   });
 
   it('when the thread dies in the middle of a commit then a drain blocked on it says why at once instead of waiting out its timeout', () => {
-    const path = tempPath(dirs);
-    const db = openDatabase({ path });
-    cleanup.push(() => db.close());
-    const logs: string[] = [];
-    const committer = new ThreadStoreCommitter({
-      path,
-      log: (m) => logs.push(m),
+    const { committer, settings } = onStubThread('store-worker-that-throws-on-a-job.mjs', {
       // Without the thread's own word the wait ends only here, with "no answer" (and this fails).
       answerTimeoutMs: 20_000,
-      workerUrl: new URL('../../stubs/store-worker-that-throws-on-a-job.mjs', import.meta.url),
     });
-    const settings = new AppSettingRepository(db);
     committer.submit({ batches: [], statements: [settings.setLater('a', 1)] });
     expect(() => committer.drain()).toThrow(
       /the store thread has stopped \(disk on fire while committing job 1\); 1 commits handed to it were not written/,
@@ -152,22 +164,14 @@ describe('ThreadStoreCommitter on a real SQLite file', () => {
   }, 30_000);
 
   it("when the thread dies with commits it has not written and the caller's connection can take over then nothing handed over is lost and later commits go on", () => {
-    const path = tempPath(dirs);
-    const db = openDatabase({ path });
-    cleanup.push(() => db.close());
-    const logs: string[] = [];
-    const committer = new ThreadStoreCommitter({
-      path,
-      log: (m) => logs.push(m),
-      answerTimeoutMs: 20_000,
-      workerUrl: new URL('../../stubs/store-worker-that-throws-on-a-job.mjs', import.meta.url),
-      takeOver: db,
-    });
+    const { db, committer, logs, settings } = onStubThread(
+      'store-worker-that-throws-on-a-job.mjs',
+      { answerTimeoutMs: 20_000, takeOver: true },
+    );
     cleanup.unshift(() => committer.dispose());
     const writer = new EngineRecordWriter(db, 'live-1', { maxBuffered: Number.POSITIVE_INFINITY });
     const collector = new EngineRecordCollector();
     const { loop } = crossoverVariantRecordedTwice(collector, writer);
-    const settings = new AppSettingRepository(db);
     const bars = btcUsdtMinutes().slice(0, 3_000);
     bars.forEach((bar, i) => {
       loop.onClosedBar(bar);
