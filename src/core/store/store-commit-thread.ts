@@ -14,20 +14,16 @@ import {
   type StoreCommitter,
 } from './store-commit';
 
-const CONTROL_COMMITTED = 0;
-const CONTROL_OPENED = 2;
-const CONTROL_ENDED = 3;
-
 /** Slots of the control words the thread and its owner share. */
 export const CONTROL = {
   /** Seq of the newest committed job. */
-  committed: CONTROL_COMMITTED,
+  committed: 0,
   /** Seq of a job that failed and waits to be tried again; 0 when none. */
   failed: 1,
   /** 1 once the thread has its connection, −1 if it could not open one (or load its script). */
-  opened: CONTROL_OPENED,
+  opened: 2,
   /** 1 once the thread has ended, whatever ended it: set by the thread as it goes. */
-  ended: CONTROL_ENDED,
+  ended: 3,
 } as const;
 
 /**
@@ -42,18 +38,18 @@ const { workerData } = require('node:worker_threads');
 const control = new Int32Array(workerData.control);
 const tell = (slot, value) => {
   Atomics.store(control, slot, value);
-  Atomics.notify(control, ${CONTROL_COMMITTED});
+  Atomics.notify(control, ${CONTROL.committed});
 };
 const reason = (error) => (error instanceof Error ? error.message : String(error));
 if (workerData.typescriptLoader !== null) require(workerData.typescriptLoader).register();
-process.on('exit', () => tell(${CONTROL_ENDED}, 1));
+process.on('exit', () => tell(${CONTROL.ended}, 1));
 process.on('uncaughtException', (error) => {
   workerData.errors.postMessage(reason(error));
   process.exit(1);
 });
 import(workerData.script).catch((error) => {
   workerData.errors.postMessage('its script did not load: ' + reason(error));
-  tell(${CONTROL_OPENED}, -1);
+  tell(${CONTROL.opened}, -1);
 });
 `;
 
@@ -64,7 +60,7 @@ export interface StoreCommitWorkerData {
   readonly script: string;
   /** tsx's register API (a path) when the script is TypeScript source, else null. */
   readonly typescriptLoader: string | null;
-  /** Four Int32 words: {@link CONTROL}. */
+  /** One Int32 word per slot of {@link CONTROL}. */
   readonly control: SharedArrayBuffer;
   /** Where the thread says why a job failed or its connection did not open. */
   readonly errors: MessagePort;
@@ -154,7 +150,9 @@ export class ThreadStoreCommitter implements StoreCommitter {
     this.answerTimeoutMs = options.answerTimeoutMs ?? 120_000;
     this.log = options.log ?? ((m) => console.warn(`[parallax] ${m}`));
     this.takeOverDb = options.takeOver ?? null;
-    const shared = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+    const shared = new SharedArrayBuffer(
+      Object.keys(CONTROL).length * Int32Array.BYTES_PER_ELEMENT,
+    );
     this.control = new Int32Array(shared);
     const channel = new MessageChannel();
     this.errors = channel.port1;
@@ -190,7 +188,7 @@ export class ThreadStoreCommitter implements StoreCommitter {
     });
     const answered = this.waitUntil(() => Atomics.load(this.control, CONTROL.opened) !== 0);
     if (Atomics.load(this.control, CONTROL.opened) !== 1) {
-      this.disposed = true; // never used: its exit says nothing
+      this.disposed = true; // abandoned: its exit is no news to anyone
       void this.worker.terminate();
       const why =
         this.readFailure() ??
